@@ -1,0 +1,19 @@
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("用途（例：院内システム連携）"), max_length=100, strip=True)
+    expires_in_days = forms.TypedChoiceField(
+        label=_("有効期間"),
+        coerce=int,
+        choices=[(30, _("30日")), (90, _("90日")), (365, _("1年")), (0, _("無期限"))],
+        initial=90,
+    )
+
+    def expires_at(self) -> dt.datetime | None:
+        days = self.cleaned_data["expires_in_days"]
+        return timezone.now() + dt.timedelta(days=days) if days else None

@@ -1,0 +1,29 @@
+"""The navigation each user sees, by role. Later apps add their entries here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url: str
+
+
+def navigation_for(user: Any) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    items = [NavItem(_("ダッシュボード"), reverse("dashboard"))]
+    if user.may_search_audit:
+        items.append(NavItem(_("監査ログ"), reverse("audit_search")))
+    if user.staff_cleared and (user.is_superuser or user.has_role("association_admin")):
+        items.append(NavItem(_("管理画面"), reverse("admin:index")))
+    items.append(NavItem(_("APIトークン"), reverse("api_tokens")))
+    items.append(NavItem(_("二要素認証"), reverse("mfa_index")))
+    return items

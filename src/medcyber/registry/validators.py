@@ -1,0 +1,42 @@
+"""Field checks for Japanese registry data."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+# Full-width katakana, the prolonged sound mark, middle dot and spaces.
+_KATAKANA = re.compile(r"^[\u30A0-\u30FF\u3000 ]+$")
+_DIGITS = re.compile(r"^\d+$")
+
+
+def validate_katakana(value: str) -> None:
+    if value and not _KATAKANA.match(value):
+        raise ValidationError(_("フリガナは全角カタカナで入力してください。"), code="katakana")
+
+
+def validate_membership_number(value: str) -> None:
+    if not _DIGITS.match(value or ""):
+        raise ValidationError(_("会員番号は半角数字で入力してください。"), code="membership_number")
+
+
+def validate_institution_code(value: str) -> None:
+    if value and not re.fullmatch(r"\d{10}", value):
+        raise ValidationError(
+            _("医療機関コードは10桁の半角数字で入力してください。"), code="institution_code"
+        )
+
+
+def validate_phone(value: str) -> None:
+    if value and not re.fullmatch(r"0\d{1,4}-?\d{1,4}-?\d{3,4}", value):
+        raise ValidationError(
+            _("電話番号は 03-1234-5678 のように半角数字とハイフンで入力してください。"),
+            code="phone",
+        )
+
+
+def validate_postal_code(value: str) -> None:
+    if value and not re.fullmatch(r"\d{3}-?\d{4}", value):
+        raise ValidationError(_("郵便番号は 123-4567 の形で入力してください。"), code="postal_code")

@@ -1,0 +1,343 @@
+"""Every URL pattern and API route, for every role: another tenant's objects are refused.
+
+The routes are discovered from the URL resolver, so a route added without a rule in
+``ROUTE_RULES`` fails ``test_every_route_has_a_rule``. Each rule says how to point the route at
+the *other* tenant's object and what each role must get.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from medcyber.accounts.models import ApiToken
+from medcyber.accounts.roles import ALL_FACILITIES_ROLES, AUDIT_ROLES, TENANT_ROLES, Role
+from medcyber.registry.choices import FacilityStaffRole
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+# --- discovering routes ---
+@dataclass(frozen=True)
+class Route:
+    name: str
+    pattern: str
+    namespace: str
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.namespace}:{self.name}" if self.namespace else self.name
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield Route(entry.name or "", prefix + str(entry.pattern), namespace)
+
+
+def all_routes() -> list[Route]:
+    return list(_walk(get_resolver().url_patterns))
+
+
+# --- the two tenants and one user per role ---
+@dataclass
+class World:
+    users: dict[str, Any]
+    facility_a: Any
+    facility_b: Any
+    member_b: Any
+    user_b: Any
+    token_b: ApiToken
+    authenticator_b: Authenticator
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def b_marker(self) -> str:
+        return str(self.facility_b.name)
+
+
+@pytest.fixture
+def world() -> World:
+    user_a, _member_a, facility_a = factories.member_with_facility()
+    user_b, member_b, facility_b = factories.member_with_facility(family_name="佐藤")
+    facility_b.name = "他院テスト病院"
+    facility_b.save()
+    users: dict[str, Any] = {Role.MEMBER: user_a}
+    for role, link_role in (
+        (Role.FACILITY_ADMIN, FacilityStaffRole.ADMIN),
+        (Role.FACILITY_STAFF, FacilityStaffRole.STAFF),
+    ):
+        user = factories.UserFactory(roles=[role])
+        factories.link_staff(facility_a, user, role=link_role)
+        users[role] = user
+    for role in Role:
+        if role not in users:
+            users[role] = factories.staff_user(role)
+    token_b, _plain = ApiToken.issue(user=user_b, name="他院の連携")
+    authenticator_b = Authenticator.objects.create(
+        user=user_b, type=Authenticator.Type.WEBAUTHN, data={"name": "key"}
+    )
+    w = World(users, facility_a, facility_b, member_b, user_b, token_b, authenticator_b)
+    for role, user in users.items():
+        w.tokens[role] = ApiToken.issue(user=user, name="test")[1]
+    return w
+
+
+# --- rules ---
+ALL_ROLES = frozenset(Role)
+NO_ROLES: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How to call a route and what each role must get.
+
+    ``kwargs`` points the route at tenant B's object. ``allowed`` are the roles that may see it
+    (200); every other signed-in role is refused with ``refused`` statuses. ``public`` routes
+    need no sign-in. ``absent`` checks a page a role may open never shows tenant B's data.
+    """
+
+    kwargs: Callable[[World], dict[str, Any]] | None = None
+    allowed: frozenset[str] = ALL_ROLES
+    refused: tuple[int, ...] = (404,)
+    method: str = "get"
+    public: bool = False
+    absent: bool = False
+    api: bool = False
+    ok: tuple[int, ...] = (200,)
+
+
+def _facility_b(w: World) -> dict[str, Any]:
+    return {"pk": w.facility_b.pk}
+
+
+PAGE = Rule(absent=True)
+# allauth's own pages: about the signed-in user only (some redirect when there is nothing to do)
+ACCOUNT_PAGE = Rule(ok=(200, 302, 404), absent=True)
+
+
+def _token_link(**kwargs: str) -> Rule:
+    """Links with keys sent by e-mail: a bogus key is refused without error."""
+    return Rule(kwargs=lambda w: kwargs, public=True, ok=(200, 302, 400, 404))
+
+
+ROUTE_RULES: dict[str, Rule] = {
+    "home": Rule(public=True),
+    "ping": Rule(public=True),
+    "set_language": Rule(public=True, method="post", ok=(302,)),
+    "dashboard": PAGE,
+    "facility_detail": Rule(kwargs=_facility_b, allowed=ALL_FACILITIES_ROLES),
+    "audit_search": Rule(allowed=AUDIT_ROLES, refused=(403,)),
+    "api_tokens": PAGE,
+    "api_token_revoke": Rule(
+        kwargs=lambda w: {"pk": w.token_b.pk}, allowed=NO_ROLES, method="post"
+    ),
+    # allauth
+    "account_login": Rule(public=True, ok=(200, 302)),
+    "account_logout": ACCOUNT_PAGE,
+    "account_inactive": Rule(public=True),
+    "account_signup": Rule(public=True, ok=(200, 302, 403)),
+    "account_reauthenticate": ACCOUNT_PAGE,
+    "account_email": ACCOUNT_PAGE,
+    "account_email_verification_sent": Rule(public=True, ok=(200, 302)),
+    "account_change_password": ACCOUNT_PAGE,
+    "account_set_password": ACCOUNT_PAGE,
+    "account_reset_password": Rule(public=True, ok=(200, 302)),
+    "account_confirm_login_code": Rule(public=True, ok=(200, 302, 404)),
+    "account_confirm_email": _token_link(key="bogus-key"),
+    "account_reset_password_from_key": _token_link(uidb36="zz", key="bogus-key"),
+    "account_reset_password_from_key_done": Rule(public=True, ok=(200, 302)),
+    "account_reset_password_done": Rule(public=True, ok=(200, 302)),
+    "mfa_index": ACCOUNT_PAGE,
+    "mfa_authenticate": Rule(public=True, ok=(200, 302)),
+    "mfa_reauthenticate": ACCOUNT_PAGE,
+    "mfa_activate_totp": ACCOUNT_PAGE,
+    "mfa_deactivate_totp": ACCOUNT_PAGE,
+    "mfa_view_recovery_codes": ACCOUNT_PAGE,
+    "mfa_generate_recovery_codes": ACCOUNT_PAGE,
+    "mfa_download_recovery_codes": ACCOUNT_PAGE,
+    "mfa_list_webauthn": ACCOUNT_PAGE,
+    "mfa_add_webauthn": ACCOUNT_PAGE,
+    "mfa_reauthenticate_webauthn": ACCOUNT_PAGE,
+    "mfa_remove_webauthn": Rule(
+        kwargs=lambda w: {"pk": w.authenticator_b.pk}, allowed=NO_ROLES, refused=(302, 404)
+    ),
+    "mfa_edit_webauthn": Rule(
+        kwargs=lambda w: {"pk": w.authenticator_b.pk}, allowed=NO_ROLES, refused=(302, 404)
+    ),
+    "mfa_login_webauthn": Rule(public=True, ok=(200, 302, 400, 405)),
+    # API
+    "api:api-root": Rule(api=True, ok=(200, 404)),
+    "api:openapi-json": Rule(api=True, public=True),
+    "api:openapi-view": Rule(api=True, public=True),
+    "api:me": Rule(api=True),
+    "api:list_facilities": Rule(api=True, absent=True),
+    "api:get_facility": Rule(
+        api=True, kwargs=lambda w: {"facility_id": w.facility_b.pk}, allowed=ALL_FACILITIES_ROLES
+    ),
+}
+
+
+# --- the tests ---
+ADMIN_OBJECTS: dict[str, Callable[[World], Any]] = {
+    "facility": lambda w: w.facility_b,
+    "member": lambda w: w.member_b,
+    "user": lambda w: w.user_b,
+    "apitoken": lambda w: w.token_b,
+}
+
+
+def _admin_kwargs(route: Route, w: World) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    if "<path:object_id>" in route.pattern:
+        model_name = route.name.split("_")[-2] if route.name.count("_") >= 2 else ""
+        obj = ADMIN_OBJECTS.get(model_name, lambda w: None)(w)
+        kwargs["object_id"] = obj.pk if obj is not None else 999999
+    if "<int:content_type_id>" in route.pattern:
+        from django.contrib.contenttypes.models import ContentType
+
+        kwargs["content_type_id"] = ContentType.objects.get_for_model(w.facility_b).pk
+    if "app_label" in route.pattern:
+        kwargs["app_label"] = "registry"
+    return kwargs
+
+
+def _url(route: Route, w: World, rule: Rule | None) -> str:
+    from django.urls import reverse
+
+    if route.namespace == "admin":
+        return reverse(route.qualified, kwargs=_admin_kwargs(route, w) or None)
+    assert rule is not None
+    kwargs = rule.kwargs(w) if rule.kwargs else None
+    return reverse(route.qualified, kwargs=kwargs)
+
+
+def _call(client: Client, rule: Rule | None, url: str) -> Any:
+    method = rule.method if rule else "get"
+    return getattr(client, method)(url)
+
+
+def _body(response: Any) -> str:
+    return response.content.decode(errors="replace") if hasattr(response, "content") else ""
+
+
+def test_every_route_has_a_rule() -> None:
+    routes = [r for r in all_routes() if r.namespace != "admin"]
+    missing = sorted({r.qualified for r in routes} - set(ROUTE_RULES))
+    stale = sorted(set(ROUTE_RULES) - {r.qualified for r in routes})
+    assert not missing, f"routes without a scoping rule in ROUTE_RULES: {missing}"
+    assert not stale, f"rules for routes that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_signed_in_roles_never_see_the_other_tenant(world: World, role: str) -> None:
+    client = Client()
+    client.force_login(world.users[role])
+    failures = []
+    for route in all_routes():
+        if route.namespace == "admin":
+            continue
+        rule = ROUTE_RULES[route.qualified]
+        response = _call(client, rule, _url(route, world, rule))
+        may_see = role in rule.allowed
+        expected = rule.ok if may_see else rule.refused
+        if response.status_code not in expected:
+            failures.append(f"{route.qualified}: {response.status_code}, expected {expected}")
+        if (not may_see or rule.absent) and world.b_marker in _body(response):
+            failures.append(f"{route.qualified}: shows the other tenant's facility")
+    assert not failures, f"{role}:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_api_tokens_never_reach_the_other_tenant(world: World, role: str) -> None:
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {world.tokens[role]}")
+    failures = []
+    for route in all_routes():
+        rule = ROUTE_RULES.get(route.qualified)
+        if rule is None or not rule.api:
+            continue
+        response = _call(client, rule, _url(route, world, rule))
+        may_see = role in rule.allowed
+        expected = rule.ok if may_see else rule.refused
+        if response.status_code not in expected:
+            failures.append(f"{route.qualified}: {response.status_code}, expected {expected}")
+        if (not may_see or rule.absent) and world.b_marker in _body(response):
+            failures.append(f"{route.qualified}: shows the other tenant's facility")
+    assert not failures, f"{role}:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_admin_is_for_association_admins_only(world: World, role: str) -> None:
+    client = Client()
+    client.force_login(world.users[role])
+    failures = []
+    for route in all_routes():
+        if route.namespace != "admin":
+            continue
+        response = client.get(_url(route, world, None))
+        if role == Role.ASSOCIATION_ADMIN:
+            if response.status_code not in (200, 302, 405):
+                failures.append(f"{route.qualified}: {response.status_code}")
+        elif response.status_code == 200 or world.b_marker in _body(response):
+            failures.append(f"{route.qualified}: opened for {role} ({response.status_code})")
+    assert not failures, f"{role}:\n" + "\n".join(failures)
+
+
+def test_anonymous_visitors_see_only_public_routes(world: World) -> None:
+    client = Client()
+    failures = []
+    for route in all_routes():
+        rule = ROUTE_RULES.get(route.qualified)
+        response = _call(client, rule, _url(route, world, rule))
+        if rule is not None and rule.public:
+            ok = response.status_code in rule.ok
+        elif rule is not None and rule.api:
+            ok = response.status_code == 401
+        else:
+            ok = response.status_code in (302, 404, 405)
+            if response.status_code == 302:
+                ok = "/accounts/login/" in response["Location"]
+        if not ok or world.b_marker in _body(response):
+            failures.append(f"{route.qualified}: {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+STAFF_ONLY_ROLES = [r for r in Role if r not in TENANT_ROLES]
+
+
+@pytest.mark.parametrize("role", STAFF_ONLY_ROLES)
+def test_staff_without_a_second_factor_see_nothing(world: World, role: str) -> None:
+    user = factories.staff_user(role, mfa=False)
+    client = Client()
+    client.force_login(user)
+    token = ApiToken.issue(user=user, name="before-mfa")[1]
+    api_client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    failures = []
+    for route in all_routes():
+        rule = ROUTE_RULES.get(route.qualified)
+        url = _url(route, world, rule)
+        if url.startswith(("/accounts/", "/i18n/", "/healthz")) or (rule and rule.public):
+            continue
+        response = _call(client, rule, url)
+        if route.namespace == "admin" or (rule and not rule.api):
+            ok = response.status_code == 302 and (
+                "/accounts/2fa/totp/activate/" in response["Location"]
+                or "/accounts/login/" in response["Location"]
+            )
+        else:
+            ok = response.status_code == 403
+            token_response = _call(api_client, rule, url)
+            ok = ok and token_response.status_code == 403
+        if not ok or world.b_marker in _body(response):
+            failures.append(f"{route.qualified}: {response.status_code}")
+    assert not failures, f"{role}:\n" + "\n".join(failures)
