@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from medcyber.core import audit
@@ -19,6 +21,8 @@ class TokenAuth(HttpBearer):
         if api_token is None:
             return None
         user = api_token.user
+        if user.is_programme_staff and not user.mfa_enabled:
+            raise HttpError(403, _("職員のアカウントは二要素認証の設定が必要です。"))
         request.user = user
         # The request's audit context was set before the token was read: name the caller now.
         audit_ctx = audit.context_for_user(

@@ -61,6 +61,9 @@ class User(AuditedModel, AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.email
 
+    def audit_person_user_id(self) -> int | None:
+        return self.pk
+
     # --- roles -------------------------------------------------------------------------------
     @property
     def roles(self) -> frozenset[str]:

@@ -107,6 +107,17 @@ def _lock_head() -> Any:
     return head
 
 
+def record_list_view(model: type[models.Model], ids: list[Any], **details: Any) -> Any:
+    """Record that the current actor saw a list of people's records (ADM-3)."""
+    label = f"{model._meta.app_label}.{model._meta.model_name}"
+    return record(
+        "view",
+        f"{label}.list",
+        object_type=label,
+        changes={"ids": [str(pk) for pk in ids], **details},
+    )
+
+
 def object_label(obj: models.Model) -> str:
     return f"{obj._meta.app_label}.{obj._meta.model_name}"
 
@@ -160,7 +171,13 @@ def record(
 
 
 def record_view(obj: models.Model, *, action: str = "", fields: list[str] | None = None) -> Any:
-    """Record that the current actor saw a person's data (ADM-3)."""
+    """Record that the current actor saw a person's data (ADM-3).
+
+    People looking at their own record are not logged: the trail is about access by others.
+    """
+    person = getattr(obj, "audit_person_user_id", None)
+    if person is not None and person() is not None and person() == current_context().actor_id:
+        return None
     return record(
         "view",
         action or f"{object_label(obj)}.view",

@@ -67,6 +67,15 @@ class MemberAdmin(AssociationAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("user", "district_association")
     list_select_related = ("prefectural_association",)
 
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            audit.record_list_view(
+                Member, [obj.pk for obj in changelist.result_list], query=changelist.query
+            )
+        return response
+
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:

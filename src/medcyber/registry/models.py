@@ -161,6 +161,9 @@ class Member(AuditedModel):
     def __str__(self) -> str:
         return f"{self.family_name} {self.given_name}"
 
+    def audit_person_user_id(self) -> int | None:
+        return self.user_id
+
     @property
     def full_name_kana(self) -> str:
         return f"{self.family_name_kana} {self.given_name_kana}"
