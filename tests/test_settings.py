@@ -9,7 +9,8 @@ from pathlib import Path
 
 
 def _medcyber(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL")}
+    dropped = ("SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    base = {k: v for k, v in os.environ.items() if k not in dropped}
     base["MEDCYBER_DATA_DIR"] = str(tmp_path)
     return subprocess.run(
         [sys.executable, "-m", "medcyber.cli", *args],

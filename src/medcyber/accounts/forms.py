@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ApiTokenForm(forms.Form):
+    label_suffix = ""
+
     name = forms.CharField(label=_("用途（例：院内システム連携）"), max_length=100, strip=True)
     expires_in_days = forms.TypedChoiceField(
         label=_("有効期間"),

@@ -5,6 +5,8 @@ from .models import AuditEvent
 
 
 class AuditSearchForm(forms.Form):
+    label_suffix = ""
+
     q = forms.CharField(label=_("キーワード（実行者・操作・対象）"), required=False, max_length=200)
     kind = forms.ChoiceField(
         label=_("種別"), required=False, choices=[("", _("すべて")), *AuditEvent.Kind.choices]
