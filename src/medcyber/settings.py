@@ -172,6 +172,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+MFA_FORMS = {"activate_totp": "medcyber.accounts.forms.ActivateTOTPForm"}
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION

@@ -52,3 +52,29 @@ def test_signing_in_with_a_second_factor_asks_for_the_code(client) -> None:
     response = client.post(reverse("mfa_authenticate"), {"code": factories.totp_code(secret)})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_the_code_that_activated_totp_cannot_be_used_again(client) -> None:
+    import pyotp
+
+    user = factories.staff_user(Role.DESK_TIER2, mfa=False)
+    client.post("/accounts/login/", {"login": user.email, "password": factories.TEST_PASSWORD})
+    page = client.get(reverse("mfa_activate_totp"))
+    secret = page.context["form"].secret
+    code = pyotp.TOTP(secret).now()
+    response = client.post(reverse("mfa_activate_totp"), {"code": code})
+    assert response.status_code == 302
+    client.post(reverse("account_logout"))
+    client.post("/accounts/login/", {"login": user.email, "password": factories.TEST_PASSWORD})
+    response = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert response.status_code == 200  # the form again, with an error
+    assert "_auth_user_id" not in client.session
+
+
+def test_recovery_codes_are_shown_right_after_activation_without_a_password_prompt(client) -> None:
+    user = factories.staff_user(Role.DESK_TIER2, mfa=False)
+    client.post("/accounts/login/", {"login": user.email, "password": factories.TEST_PASSWORD})
+    secret = client.get(reverse("mfa_activate_totp")).context["form"].secret
+    client.post(reverse("mfa_activate_totp"), {"code": factories.totp_code(secret)})
+    response = client.get(reverse("mfa_view_recovery_codes"))
+    assert response.status_code == 200

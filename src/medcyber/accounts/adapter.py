@@ -16,14 +16,13 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
-        # Staff are sent to set up their first factor straight after signing in: asking for
-        # the password a second time there helps nobody. Changing factors later still asks.
+        # A full sign-in (password, and the second factor where there is one) counts as a fresh
+        # authentication for the next few minutes: staff sent to set up their first factor, then
+        # shown their recovery codes, are not asked for the password again. Later changes are.
         request = getattr(self, "request", None)
         if (
-            app == "allauth.mfa"
-            and request is not None
+            request is not None
             and request.user.is_authenticated
-            and not request.user.mfa_enabled
             and self._signed_in_recently(request)
         ):
             return False

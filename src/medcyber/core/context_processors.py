@@ -9,5 +9,6 @@ from .navigation import navigation_for
 def programme(request: HttpRequest) -> dict[str, Any]:
     return {
         "contact": ProgrammeContact.current,
-        "nav_items": lambda: navigation_for(request.user),
+        # Some error pages render before authentication has run: no user means no menu.
+        "nav_items": lambda: navigation_for(getattr(request, "user", None)),
     }

@@ -17,7 +17,7 @@ class NavItem:
 
 
 def navigation_for(user: Any) -> list[NavItem]:
-    if not user.is_authenticated:
+    if user is None or not user.is_authenticated:
         return []
     items = [NavItem(_("ダッシュボード"), reverse("dashboard"))]
     if user.may_search_audit:
