@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from typing import Any
 
@@ -12,7 +14,7 @@ from django.urls import reverse
 from medcyber.accounts.models import ApiToken
 from medcyber.accounts.roles import Role
 from medcyber.core import audit
-from medcyber.core.models import ProgrammeContact
+from medcyber.core.models import AuditEvent, ProgrammeContact
 from tests.factories import (
     TEST_PASSWORD,
     FacilityFactory,
@@ -245,3 +247,18 @@ def test_the_stylesheet_and_htmx_are_served(client: Any) -> None:
     assert "/static/medcyber/site.css" in page
     assert "htmx" in page
     assert finders.find("medcyber/site.css"), "add BASE_DIR / 'static' to STATICFILES_DIRS"
+
+
+def test_auditors_download_the_search_as_csv(client) -> None:
+    FacilityFactory(name="書き出し対象クリニック")
+    auditor = staff_user(Role.AUDITOR)
+    client.force_login(auditor)
+    response = client.get("/staff/audit/", {"q": "registry.facility", "format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")  # Excel reads UTF-8 only with the mark
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows[0][:3] == ["seq", "occurred_at", "actor"]
+    assert any(row[7] == "書き出し対象クリニック" for row in rows[1:])
+    assert AuditEvent.objects.filter(action="core.audit.export", actor=auditor).exists()

@@ -1,8 +1,10 @@
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -61,5 +63,38 @@ class ApiTokenAdmin(AssociationAdminMixin, admin.ModelAdmin):
         return False
 
 
-# Roles are RoleGrants, not Django groups: hide the unused table.
-admin.site.unregister(Group)
+class AuthenticatorAdmin(AssociationAdminMixin, admin.ModelAdmin):
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type",)
+    search_fields = ("user__email",)
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: Authenticator) -> None:
+        with transaction.atomic():
+            user, kind = obj.user, obj.type
+            super().delete_model(request, obj)
+            audit.record("delete", "mfa.authenticator.delete", user, changes={"type": kind})
+        user.forget_cached_permissions()
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for authenticator in queryset.select_related("user"):
+            self.delete_model(request, authenticator)
+
+
+def customise_library_admins(site: admin.AdminSite) -> None:
+    """Runs once every app's admin is registered (see MedcyberAdminConfig.ready)."""
+    # Roles are RoleGrants, not Django groups: hide the unused table.
+    if site.is_registered(Group):
+        site.unregister(Group)
+    # Association admins reset a lost second factor by deleting it; the secret is never shown.
+    if site.is_registered(Authenticator):
+        site.unregister(Authenticator)
+    site.register(Authenticator, AuthenticatorAdmin)

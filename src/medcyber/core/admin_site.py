@@ -37,6 +37,12 @@ class MedcyberAdminSite(admin.AdminSite):
 class MedcyberAdminConfig(AdminConfig):
     default_site = "medcyber.core.admin_site.MedcyberAdminSite"
 
+    def ready(self) -> None:
+        super().ready()  # registers every app's admin
+        from medcyber.accounts.admin import customise_library_admins
+
+        customise_library_admins(admin.site)
+
 
 class AssociationAdminMixin:
     """Model admins of our apps: open to association administrators, closed to the rest."""

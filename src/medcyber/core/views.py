@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET
 from medcyber.registry import queries as registry_queries
 
 from . import audit
+from .exports import audit_event_rows, csv_response
 from .forms import AuditSearchForm
 from .queries import search_audit_events
 
@@ -45,18 +47,38 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+AUDIT_CSV_HEADER = [
+    "seq",
+    "occurred_at",
+    "actor",
+    "kind",
+    "action",
+    "object_type",
+    "object_id",
+    "object",
+    "facility_id",
+    "ip_address",
+    "request_id",
+    "hash",
+]
+
+
 @require_GET
 @login_required
-def audit_search(request: HttpRequest) -> HttpResponse:
+def audit_search(request: HttpRequest) -> HttpResponseBase:
     if not request.user.may_search_audit:  # type: ignore[union-attr]
         raise PermissionDenied
     form = AuditSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    page = Paginator(search_audit_events(filters), 50).get_page(request.GET.get("page"))
+    events = search_audit_events(filters)
+    export = request.GET.get("format") == "csv"
     audit.record(
         "view",
-        "core.audit.search",
+        "core.audit.export" if export else "core.audit.search",
         object_type="core.auditevent",
         changes={"filters": {name: str(value) for name, value in filters.items() if value}},
     )
+    if export:
+        return csv_response("audit-trail.csv", AUDIT_CSV_HEADER, audit_event_rows(events))
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_search.html", {"form": form, "page": page})
