@@ -19,6 +19,10 @@ def _test_settings(settings: Any) -> Iterator[None]:
     ]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from medcyber.core.models import ProgrammeContact
+
     cache.clear()
+    ProgrammeContact.forget_memo()
     yield
     cache.clear()
+    ProgrammeContact.forget_memo()

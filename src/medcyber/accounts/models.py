@@ -112,7 +112,7 @@ class User(AuditedModel, AbstractUser):
         return self.staff_cleared and (bool(self.roles & AUDIT_ROLES) or self.is_superuser)
 
     def forget_cached_permissions(self) -> None:
-        for name in ("_roles_cache", "_mfa_cache"):
+        for name in ("_roles_cache", "_mfa_cache", "_visible_facility_ids"):
             self.__dict__.pop(name, None)
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -110,7 +110,8 @@ class ProgrammeContact(AuditedModel):
     office_email = models.EmailField(_("事務局のメールアドレス"), blank=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
-    CACHE_KEY = "medcyber:programme-contact"
+    #: Every process keeps the row for this long: an edit shows everywhere within it.
+    MEMO_SECONDS = 30.0
 
     class Meta:
         verbose_name = _("制度の連絡先")
@@ -124,15 +125,25 @@ class ProgrammeContact(AuditedModel):
 
     @classmethod
     def current(cls) -> ProgrammeContact:
-        contact = cache.get(cls.CACHE_KEY)
-        if contact is None:
-            contact, _created = cls.objects.get_or_create(
+        """The contact details, read at most every MEMO_SECONDS per process (every page shows
+        them; they change a few times a year)."""
+        now = time.monotonic()
+        memo = _contact_memo.get("value")
+        if memo is None or now - _contact_memo["at"] > cls.MEMO_SECONDS:
+            memo, _created = cls.objects.get_or_create(
                 pk=1, defaults=settings.MEDCYBER_CONTACT_DEFAULTS
             )
-            cache.set(cls.CACHE_KEY, contact, 300)
-        return contact
+            _contact_memo.update(value=memo, at=now)
+        return memo
+
+    @classmethod
+    def forget_memo(cls) -> None:
+        _contact_memo.clear()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
+        self.forget_memo()
+
+
+_contact_memo: dict[str, Any] = {}

@@ -93,8 +93,8 @@ class UnscopedManager(models.Manager[M]):
         return qs
 
 
-def facilities_visible_to(user: Any) -> Any:
-    """The facility ids a user may see, as a subquery (``None`` meaning every facility)."""
+def facilities_visible_to(user: Any) -> list[int] | None:
+    """The facility ids a user may see (``None`` meaning every facility)."""
     from medcyber.registry.queries import visible_facility_ids
 
     return visible_facility_ids(user)

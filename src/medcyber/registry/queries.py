@@ -4,29 +4,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .choices import MemberStatus
 from .models import Facility, FacilityManagement, FacilityStaff, Member
 
 
-def visible_facility_ids(user: Any) -> QuerySet[Any] | None:
-    """Facility ids a user may see, as a subquery; ``None`` when the role sees every facility.
+def visible_facility_ids(user: Any) -> list[int] | None:
+    """Ids of the facilities a user may see; ``None`` when the role sees every facility.
 
     A member sees the facilities they currently found or manage while their membership is
     active; facility administrators and staff see the facilities they are linked to now.
+    One small query, remembered on the user object for the rest of the request, so every
+    scoped read after it filters on a short list of ids (index-friendly at national scale).
     """
     if user.sees_all_facilities:
         return None
     today = timezone.localdate()
+    memo = user.__dict__.get("_visible_facility_ids")
+    if memo is not None and memo[0] == today:
+        return list(memo[1])
     managed = (
         FacilityManagement.unscoped.current(today)
         .filter(member__user=user, member__status=MemberStatus.ACTIVE)
-        .values("facility_id")
+        .values_list("facility_id", flat=True)
+        .order_by()
     )
-    staffed = FacilityStaff.unscoped.current(today).filter(user=user).values("facility_id")
-    return Facility.unscoped.filter(Q(pk__in=managed) | Q(pk__in=staffed)).values("pk")
+    staffed = (
+        FacilityStaff.unscoped.current(today)
+        .filter(user=user)
+        .values_list("facility_id", flat=True)
+        .order_by()
+    )
+    ids = sorted(set(managed.union(staffed)))
+    user.__dict__["_visible_facility_ids"] = (today, ids)
+    return list(ids)
 
 
 def facilities_for(user: Any) -> QuerySet[Facility]:
