@@ -237,6 +237,19 @@ def _body(response: Any) -> str:
     return response.content.decode(errors="replace") if hasattr(response, "content") else ""
 
 
+def _judge(role: str, route: Route, rule: Rule, client: Client, w: World) -> list[str]:
+    """Call one route as one role; what went wrong, if anything."""
+    response = _call(client, rule, _url(route, w, rule))
+    may_see = role in rule.allowed
+    expected = rule.ok if may_see else rule.refused
+    problems = []
+    if response.status_code not in expected:
+        problems.append(f"{route.qualified}: {response.status_code}, expected {expected}")
+    if (not may_see or rule.absent) and w.b_marker in _body(response):
+        problems.append(f"{route.qualified}: shows the other tenant's facility")
+    return problems
+
+
 def test_every_route_has_a_rule() -> None:
     routes = [r for r in all_routes() if r.namespace != "admin"]
     unnamed = [r.pattern for r in routes if not r.name]
@@ -255,14 +268,7 @@ def test_signed_in_roles_never_see_the_other_tenant(world: World, role: str) -> 
     for route in all_routes():
         if route.namespace == "admin":
             continue
-        rule = ROUTE_RULES[route.qualified]
-        response = _call(client, rule, _url(route, world, rule))
-        may_see = role in rule.allowed
-        expected = rule.ok if may_see else rule.refused
-        if response.status_code not in expected:
-            failures.append(f"{route.qualified}: {response.status_code}, expected {expected}")
-        if (not may_see or rule.absent) and world.b_marker in _body(response):
-            failures.append(f"{route.qualified}: shows the other tenant's facility")
+        failures += _judge(role, route, ROUTE_RULES[route.qualified], client, world)
     assert not failures, f"{role}:\n" + "\n".join(failures)
 
 
@@ -274,13 +280,7 @@ def test_api_tokens_never_reach_the_other_tenant(world: World, role: str) -> Non
         rule = ROUTE_RULES.get(route.qualified)
         if rule is None or not rule.api:
             continue
-        response = _call(client, rule, _url(route, world, rule))
-        may_see = role in rule.allowed
-        expected = rule.ok if may_see else rule.refused
-        if response.status_code not in expected:
-            failures.append(f"{route.qualified}: {response.status_code}, expected {expected}")
-        if (not may_see or rule.absent) and world.b_marker in _body(response):
-            failures.append(f"{route.qualified}: shows the other tenant's facility")
+        failures += _judge(role, route, rule, client, world)
     assert not failures, f"{role}:\n" + "\n".join(failures)
 
 

@@ -5,11 +5,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from medcyber.core import audit
-from medcyber.core.admin_site import AssociationAdminMixin
+from medcyber.core.admin_mixins import AssociationAdminMixin, PersonalDataAdminMixin
 
 from .models import ApiToken, RoleGrant, User
 
@@ -20,7 +20,7 @@ class RoleGrantInline(AssociationAdminMixin, admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(AssociationAdminMixin, BaseUserAdmin):
+class UserAdmin(PersonalDataAdminMixin, AssociationAdminMixin, BaseUserAdmin):
     ordering = ("email",)
     list_display = ("email", "display_name", "is_active", "last_login")
     list_filter = ("is_active", "role_grants__role")
@@ -34,23 +34,6 @@ class UserAdmin(AssociationAdminMixin, BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     readonly_fields = ("last_login", "date_joined")
-
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
-        response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is not None:
-            audit.record_list_view(
-                User, [obj.pk for obj in changelist.result_list], query=changelist.query
-            )
-        return response
-
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
-    ) -> HttpResponse:
-        user = self.get_object(request, object_id)
-        if user is not None:
-            audit.record_view(user, action="accounts.user.view_admin")
-        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(ApiToken)

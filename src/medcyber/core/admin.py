@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .admin_site import AssociationAdminMixin
+from .admin_mixins import AssociationAdminMixin
 from .models import AuditEvent, ProgrammeContact
 
 

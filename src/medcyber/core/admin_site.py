@@ -42,22 +42,3 @@ class MedcyberAdminConfig(AdminConfig):
         from medcyber.accounts.admin import customise_library_admins
 
         customise_library_admins(admin.site)
-
-
-class AssociationAdminMixin:
-    """Model admins of our apps: open to association administrators, closed to the rest."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_association_admin(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_association_admin(request.user)
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return is_association_admin(request.user)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_association_admin(request.user)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return is_association_admin(request.user)

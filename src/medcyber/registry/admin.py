@@ -1,10 +1,6 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
 
-from medcyber.core import audit
-from medcyber.core.admin_site import AssociationAdminMixin
+from medcyber.core.admin_mixins import AssociationAdminMixin, PersonalDataAdminMixin
 
 from .models import (
     DistrictAssociation,
@@ -47,7 +43,7 @@ class StaffInline(AssociationAdminMixin, admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(AssociationAdminMixin, admin.ModelAdmin):
+class MemberAdmin(PersonalDataAdminMixin, AssociationAdminMixin, admin.ModelAdmin):
     list_display = (
         "membership_number",
         "family_name",
@@ -66,23 +62,6 @@ class MemberAdmin(AssociationAdminMixin, admin.ModelAdmin):
     )
     autocomplete_fields = ("user", "district_association")
     list_select_related = ("prefectural_association",)
-
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
-        response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is not None:
-            audit.record_list_view(
-                Member, [obj.pk for obj in changelist.result_list], query=changelist.query
-            )
-        return response
-
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
-    ) -> HttpResponse:
-        member = self.get_object(request, object_id)
-        if member is not None:
-            audit.record_view(member, action="registry.member.view_admin")
-        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Facility)

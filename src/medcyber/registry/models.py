@@ -70,6 +70,13 @@ class DistrictAssociation(AuditedModel):
         return str(self.name)
 
 
+def validity_in_order(name: str) -> models.CheckConstraint:
+    """A period never ends before it starts (open-ended periods have no end)."""
+    return models.CheckConstraint(
+        condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")), name=name
+    )
+
+
 class ValidityQuerySetMixin:
     def current(self, on: dt.date) -> Any:
         return self.filter(  # type: ignore[attr-defined]
@@ -149,10 +156,7 @@ class Member(AuditedModel):
             models.Index(fields=["family_name", "given_name"]),
         ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="member_validity_order",
-            ),
+            validity_in_order("member_validity_order"),
             models.CheckConstraint(
                 condition=Q(member_class__in=MemberClass.values), name="member_class_known"
             ),
@@ -273,10 +277,7 @@ class FacilityManagement(AuditedModel):
         default_manager_name = "unscoped"
         ordering: ClassVar[list[str]] = ["facility", "-valid_from"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="management_validity_order",
-            ),
+            validity_in_order("management_validity_order"),
         ]
 
     def __str__(self) -> str:
@@ -333,10 +334,7 @@ class FacilityStaff(AuditedModel):
             models.UniqueConstraint(
                 fields=["facility", "user", "valid_from"], name="facility_staff_unique"
             ),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="facility_staff_validity_order",
-            ),
+            validity_in_order("facility_staff_validity_order"),
         ]
 
     def __str__(self) -> str:
