@@ -26,3 +26,38 @@ def _test_settings(settings: Any) -> Iterator[None]:
     yield
     cache.clear()
     ProgrammeContact.forget_memo()
+
+
+class _Inbox:
+    """Messages a real SMTP server received, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_sink(settings: Any) -> Iterator[_Inbox]:
+    """A real SMTP server on loopback; Django's SMTP backend sends to it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = False
+    try:
+        yield inbox
+    finally:
+        controller.stop()
