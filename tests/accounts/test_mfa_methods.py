@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.urls import reverse
 
 from medcyber.accounts.roles import Role
@@ -41,14 +42,10 @@ def test_activating_totp_also_issues_recovery_codes(client) -> None:
     assert types == {Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES}
     page = client.get(reverse("mfa_view_recovery_codes")).content.decode()
     codes = Authenticator.objects.get(user=user, type="recovery_codes")
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-
     assert RecoveryCodes(codes).get_unused_codes()[0] in page
 
 
 def test_a_recovery_code_signs_a_staff_member_in(client) -> None:
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-
     user = factories.staff_user(Role.DESK_TIER1)
     code = RecoveryCodes.activate(user).get_unused_codes()[0]
     _sign_in(client, user)
