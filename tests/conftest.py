@@ -12,6 +12,7 @@ def _test_settings(settings: Any) -> Iterator[None]:
     # uses a fast one so hundreds of sign-ins stay quick. The cache (rate limits, lockouts) is
     # emptied around every test so one test's failed sign-ins never lock out the next.
     from django.core.cache import cache
+    from django.utils import translation
 
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
@@ -23,6 +24,7 @@ def _test_settings(settings: Any) -> Iterator[None]:
 
     cache.clear()
     ProgrammeContact.forget_memo()
+    translation.activate("ja")  # a request in English must not leak into the next test
     yield
     cache.clear()
     ProgrammeContact.forget_memo()

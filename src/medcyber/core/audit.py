@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import copy
 import datetime as dt
 import hashlib
 import json
@@ -209,7 +210,7 @@ class AuditedModel(models.Model):
                 diff = self._audit_diff()
                 if diff:
                     record("update", f"{object_label(self)}.update", self, changes=diff)
-        self._audit_snapshot = self._audit_values()
+        self._audit_loaded = self._audit_raw()
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         pk, label, text = self.pk, object_label(self), str(self)[:200]
@@ -229,25 +230,33 @@ class AuditedModel(models.Model):
     @classmethod
     def from_db(cls, db: str | None, field_names: Any, values: Any, **kwargs: Any) -> Any:
         instance = super().from_db(db, field_names, values, **kwargs)
-        instance._audit_snapshot = instance._audit_values()
+        # Kept as loaded (cheap: lists of rows load many); turned into JSON only on save.
+        instance._audit_loaded = {
+            name: copy.deepcopy(value) if isinstance(value, dict | list) else value
+            for name, value in zip(field_names, values, strict=True)
+        }
         return instance
 
     def audit_facility_id(self) -> int | None:
         """The facility an event about this object belongs to, for searching the trail."""
         return getattr(self, "facility_id", None)
 
-    def _audit_values(self) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for f in self._meta.concrete_fields:
-            if f.name in self.audit_exclude:
-                continue
-            if f.attname in self.get_deferred_fields():
-                continue
-            values[f.attname] = getattr(self, f.attname)
-        return _jsonable(values)
+    def _audit_raw(self) -> dict[str, Any]:
+        deferred = self.get_deferred_fields()
+        return {
+            f.attname: copy.deepcopy(getattr(self, f.attname))
+            for f in self._meta.concrete_fields
+            if f.attname not in deferred
+        }
+
+    def _audit_values(self, raw: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The recordable values (secrets left out) as JSON-ready data."""
+        raw = self._audit_raw() if raw is None else raw
+        excluded = {f.attname for f in self._meta.concrete_fields if f.name in self.audit_exclude}
+        return _jsonable({name: value for name, value in raw.items() if name not in excluded})
 
     def _audit_diff(self) -> dict[str, Any]:
-        before = getattr(self, "_audit_snapshot", {})
+        before = self._audit_values(getattr(self, "_audit_loaded", {}))
         after = self._audit_values()
         # A bare "updated at" timestamp is not a change worth an event.
         stamps = {f.attname for f in self._meta.concrete_fields if getattr(f, "auto_now", False)}
