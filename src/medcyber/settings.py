@@ -118,6 +118,9 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+    # Sessions are read on every signed-in request: from Redis, written through to the database
+    # so that a Redis restart signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -129,6 +132,8 @@ else:
 # --- background tasks -----------------------------------------------------------------------
 TASKS_BACKEND = env.str("TASKS_BACKEND", default="db")
 if TASKS_BACKEND == "rq":
+    # Workers: `medcyber rqworker --job-class django_tasks_rq.Job default`
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
 elif TASKS_BACKEND == "immediate":
