@@ -458,7 +458,7 @@ class Context:
 
     def env(self) -> dict[str, str]:
         db = self._database or self.database()
-        return {
+        env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "medcyber.settings",
             "DATABASE_URL": db.url,
@@ -467,6 +467,26 @@ class Context:
             "DEBUG": "0",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
         }
+        if redis := self.redis_url():
+            env["REDIS_URL"] = redis
+        return env
+
+    def redis_url(self) -> str | None:
+        """Several web processes share a cache in production (docs/deployment.md): Redis.
+
+        ``REDIS_URL`` from the environment when set, else the machine's Redis on loopback
+        (database 13) when it answers, else none (the database cache)."""
+        if os.environ.get("REDIS_URL"):
+            return os.environ["REDIS_URL"]
+        try:
+            with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+                return "redis://127.0.0.1:6379/13"
+        except OSError:
+            return None
+
+    def describe_cache(self) -> dict[str, Any]:
+        url = self.redis_url()
+        return {"cache": "redis" if url else "database", "url": redact(url) if url else None}
 
     # -- database --
 

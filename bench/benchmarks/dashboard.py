@@ -107,6 +107,7 @@ def run(ctx: Context) -> dict[str, Any]:
         )
     return {
         "database": database.describe(),
+        "cache": ctx.describe_cache(),
         "data": ctx.data_source,
         "user": DEMO_MEMBER_EMAIL,
         "user_facilities": facilities,
