@@ -12,6 +12,7 @@ urlpatterns = [
     path("dashboard/", core_views.dashboard, name="dashboard"),
     path("facilities/<int:pk>/", registry_views.facility_detail, name="facility_detail"),
     path("staff/audit/", core_views.audit_search, name="audit_search"),
+    path("staff/registry/", include("medcyber.registry.urls")),
     path("account/tokens/", account_views.api_tokens, name="api_tokens"),
     path(
         "account/tokens/<int:pk>/revoke/",

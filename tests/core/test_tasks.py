@@ -17,7 +17,7 @@ from tests import factories
 REDIS = ("127.0.0.1", 6379)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker manages its own connections
 def test_the_database_worker_runs_a_task(settings) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     factories.FacilityFactory()
