@@ -55,3 +55,34 @@ def test_members_looking_at_their_own_record_are_not_logged_as_a_view(client) ->
     client.force_login(user)
     assert client.get(f"/facilities/{facility.pk}/").status_code == 200
     assert not AuditEvent.objects.filter(kind="view").exists()
+
+
+def test_a_facilitys_admin_page_records_the_people_its_inlines_show(client) -> None:
+    _user, member, facility = factories.member_with_facility()
+    staff = factories.UserFactory()
+    factories.link_staff(facility, staff)
+    client.force_login(factories.staff_user(Role.ASSOCIATION_ADMIN))
+    assert client.get(f"/admin/registry/facility/{facility.pk}/change/").status_code == 200
+    shown = {
+        event.object_type: event.changes["ids"]
+        for event in AuditEvent.objects.filter(kind="view", changes__via="facility")
+    }
+    assert shown == {"registry.member": [str(member.pk)], "accounts.user": [str(staff.pk)]}
+
+
+def test_member_autocomplete_in_the_admin_records_who_was_listed(client) -> None:
+    found = factories.MemberFactory(family_name="鈴木")
+    client.force_login(factories.staff_user(Role.ASSOCIATION_ADMIN))
+    response = client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "registry",
+            "model_name": "facilitymanagement",
+            "field_name": "member",
+            "term": "鈴木",
+        },
+    )
+    assert response.status_code == 200
+    assert response.json()["results"][0]["text"].startswith("鈴木")
+    event = AuditEvent.objects.get(action="registry.member.list", changes__via="autocomplete")
+    assert event.changes["ids"] == [str(found.pk)]

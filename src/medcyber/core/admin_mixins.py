@@ -50,3 +50,17 @@ class PersonalDataAdminMixin:
         if obj is not None:
             audit.record_view(obj, action=f"{audit.object_label(obj)}.view_admin")
         return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+
+    def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> Any:
+        results, may_have_duplicates = super().get_search_results(  # type: ignore[misc]
+            request, queryset, search_term
+        )
+        # The autocomplete boxes of other admins list people found here: record who was shown.
+        if request.path.endswith("/autocomplete/"):
+            audit.record_list_view(
+                self.model,  # type: ignore[attr-defined]
+                list(results.values_list("pk", flat=True)[:20]),
+                query=search_term,
+                via="autocomplete",
+            )
+        return results, may_have_duplicates

@@ -1,5 +1,10 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest, HttpResponse
+
+from medcyber.core import audit
 from medcyber.core.admin_mixins import AssociationAdminMixin, PersonalDataAdminMixin
 
 from .models import (
@@ -10,6 +15,8 @@ from .models import (
     Member,
     PrefecturalAssociation,
 )
+
+User = get_user_model()
 
 
 class DistrictInline(AssociationAdminMixin, admin.TabularInline):
@@ -70,3 +77,17 @@ class FacilityAdmin(AssociationAdminMixin, admin.ModelAdmin):
     list_filter = ("kind", "prefecture", "status")
     search_fields = ("name", "name_kana", "medical_institution_code", "phone")
     inlines = (ManagementInline, StaffInline)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        facility = self.get_object(request, object_id)
+        if facility is not None:
+            # The inlines show the founders/managers and the staff accounts: people.
+            members = list(facility.managements.values_list("member_id", flat=True))
+            users = list(facility.staff_links.values_list("user_id", flat=True))
+            if members:
+                audit.record_list_view(Member, members, facility=facility.pk, via="facility")
+            if users:
+                audit.record_list_view(User, users, facility=facility.pk, via="facility")
+        return super().change_view(request, object_id, form_url, extra_context)
