@@ -143,6 +143,16 @@ ROUTE_RULES: dict[str, Rule] = {
     "api_token_revoke": Rule(
         kwargs=lambda w: {"pk": w.token_b.pk}, allowed=NO_ROLES, method="post"
     ),
+    # staff registry screens: tenant roles hold no registry role, so the whole area is 403;
+    # the staff who may search may see every tenant (no ``absent``), refused roles see nothing
+    "registry:member_search": Rule(allowed=ALL_FACILITIES_ROLES, refused=(403,)),
+    "registry:member_detail": Rule(
+        kwargs=lambda w: {"pk": w.member_b.pk}, allowed=ALL_FACILITIES_ROLES, refused=(403,)
+    ),
+    "registry:facility_search": Rule(allowed=ALL_FACILITIES_ROLES, refused=(403,)),
+    "registry:facility_detail": Rule(
+        kwargs=_facility_b, allowed=ALL_FACILITIES_ROLES, refused=(403,)
+    ),
     # allauth
     "account_login": Rule(public=True, ok=(200, 302)),
     "account_logout": ACCOUNT_PAGE,
