@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import openpyxl
@@ -83,7 +84,8 @@ def import_events() -> list[AuditEvent]:
 
 
 def test_a_clean_file_creates_normalised_members_with_one_audit_event(tmp_path: Path) -> None:
-    report = run(csv_file(tmp_path, [YAMADA, SUZUKI, SATO]))
+    path = csv_file(tmp_path, [YAMADA, SUZUKI, SATO])
+    report = run(path)
     assert (report.created, report.updated, report.rejected_rows, report.applied) == (3, 0, 0, True)
     yamada = Member.unscoped.get(membership_number="130001")
     assert (yamada.family_name_kana, yamada.given_name_kana) == ("ヤマダ", "タロウ")
@@ -100,6 +102,8 @@ def test_a_clean_file_creates_normalised_members_with_one_audit_event(tmp_path: 
     assert event.kind == "action"
     assert event.changes["created"] == 3
     assert event.changes["applied"] is True
+    # The event names the exact file imported.
+    assert event.changes["file_sha256"] == hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def test_reimporting_the_same_file_changes_nothing(tmp_path: Path) -> None:

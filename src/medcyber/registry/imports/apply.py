@@ -29,6 +29,7 @@ How it works, and why:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +78,7 @@ class ImportReport:
     errors_not_kept: int = 0
     associations_created: int = 0
     applied: bool = False
+    file_sha256: str = ""
 
     @property
     def ok(self) -> bool:
@@ -92,6 +94,7 @@ class ImportReport:
         return {
             "kind": self.kind,
             "file": self.file_name,
+            "file_sha256": self.file_sha256,
             "rows": self.rows_read,
             "created": self.created,
             "updated": self.updated,
@@ -562,6 +565,8 @@ def import_file(
         raise ImportFileError(_("全件ファイル（--full）は会員の取り込みでだけ使えます。"))
     table = Table(path)
     report = ImportReport(kind, Path(path).name, dry_run, valid_only, full)
+    # The audit event names the exact file, so the change can be traced to the copy kept.
+    report.file_sha256 = _sha256(Path(path))
     today = today or timezone.localdate()
     with transaction.atomic():
         rows = table.rows()
@@ -581,6 +586,14 @@ def import_file(
     if not dry_run and not report.applied:
         _refused(report)
     return report
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _record(report: ImportReport) -> None:
