@@ -153,6 +153,13 @@ ROUTE_RULES: dict[str, Rule] = {
     "registry:facility_detail": Rule(
         kwargs=_facility_b, allowed=ALL_FACILITIES_ROLES, refused=(403,)
     ),
+    # the whole registry as a file (personal data leaving the system): admins and auditors only;
+    # it holds every tenant by design, so no ``absent``
+    "registry:export": Rule(
+        kwargs=lambda w: {"kind": "members", "fmt": "csv"},
+        allowed=frozenset({Role.ASSOCIATION_ADMIN, Role.AUDITOR}),
+        refused=(403,),
+    ),
     # allauth
     "account_login": Rule(public=True, ok=(200, 302)),
     "account_logout": ACCOUNT_PAGE,

@@ -1,31 +1,49 @@
-"""Staff screens of the registry: search members and facilities, open a member or a facility.
+"""Staff screens of the registry: search members and facilities, open a member or a facility,
+download the whole registry.
 
 Only staff whose work needs every facility's data (``user.sees_all_facilities``: the registry
-roles with their second factor set up) may open them; everyone else gets 403.
+roles with their second factor set up) may open them; everyone else gets 403. Downloading the
+whole registry (personal data leaving the system) is for association admins and auditors only.
 """
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import models
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from medcyber.accounts.models import User
+from medcyber.accounts.roles import Role
 from medcyber.core import audit
+from medcyber.core.exports import csv_response
 
-from . import search
+from . import exports, search
 from .forms import FacilitySearchForm, MemberSearchForm, RegistrySearchForm
-from .models import Facility, Member
+from .models import Facility, FacilityManagement, Member
+
+#: Who may download the whole registry (with ``sees_all_facilities``, i.e. second factor on).
+EXPORT_ROLES = (Role.ASSOCIATION_ADMIN, Role.AUDITOR)
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_registry_role(user: Any) -> None:
     if not user.sees_all_facilities:
         raise PermissionDenied
+
+
+def _may_export(user: Any) -> bool:
+    return bool(user.sees_all_facilities and user.has_role(*EXPORT_ROLES))
 
 
 def _search_page(request: HttpRequest, form: RegistrySearchForm, find: Any) -> Page | None:
@@ -47,7 +65,8 @@ def member_search(request: HttpRequest) -> HttpResponse:
     if page is not None:
         ids = [member.pk for member in page.object_list]
         audit.record_list_view(Member, ids, query=form.criteria(), page=page.number)
-    return render(request, "registry/staff/member_search.html", {"form": form, "page": page})
+    context = {"form": form, "page": page, "may_export": _may_export(request.user)}
+    return render(request, "registry/staff/member_search.html", context)
 
 
 @require_GET
@@ -60,7 +79,8 @@ def facility_search(request: HttpRequest) -> HttpResponse:
         managers = [m.member_id for f in page.object_list for m in f.current_managements]
         if managers:
             audit.record_list_view(Member, managers, query=form.criteria(), page=page.number)
-    return render(request, "registry/staff/facility_search.html", {"form": form, "page": page})
+    context = {"form": form, "page": page, "may_export": _may_export(request.user)}
+    return render(request, "registry/staff/facility_search.html", context)
 
 
 @require_GET
@@ -90,3 +110,62 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
         accounts = sorted({link.user_id for link in found.staff})
         audit.record_list_view(User, accounts, facility=found.facility.pk)
     return render(request, "registry/staff/facility_detail.html", {"page": found})
+
+
+def _registry_rows(user: Any, kind: str) -> models.QuerySet[Any]:
+    rows: dict[str, models.QuerySet[Any]] = {
+        "members": Member.objects.visible_to(user),
+        "facilities": Facility.objects.visible_to(user),
+        "links": FacilityManagement.objects.visible_to(user),
+    }
+    return rows[kind]
+
+
+def _rows_in_japanese(kind: str, queryset: models.QuerySet[Any]) -> Iterator[list[Any]]:
+    """The export's rows with code labels in Japanese, as the import reads them.
+
+    The language is switched per batch, not around the whole generator: a streamed response is
+    consumed after the view returns, possibly in another thread (ASGI).
+    """
+    rows = exports.ROWS[kind](queryset)
+    while True:
+        with translation.override("ja"):
+            batch = list(islice(rows, exports.CHUNK))
+        if not batch:
+            return
+        yield from batch
+
+
+@require_GET
+@login_required
+def registry_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBase:
+    """The whole registry of one kind as CSV (streamed) or Excel, with the import's columns."""
+    if not _may_export(request.user):
+        raise PermissionDenied
+    queryset = _registry_rows(request.user, kind)
+    filename = f"{kind}-{timezone.localdate().isoformat()}.{fmt}"
+    if fmt == "csv":
+        # Streamed, so the count is taken before the first row leaves.
+        _record_export(kind, fmt, queryset.count())
+        return csv_response(filename, exports.header(kind), _rows_in_japanese(kind, queryset))
+    # openpyxl's write-only mode still needs the whole zip before the first byte goes out:
+    # build it on disk, not in memory; FileResponse closes (and so deletes) the file.
+    workbook = tempfile.TemporaryFile()  # noqa: SIM115
+    try:
+        rows = exports.write_xlsx(kind, queryset, workbook)
+    except BaseException:
+        workbook.close()
+        raise
+    workbook.seek(0)
+    _record_export(kind, fmt, rows)
+    return FileResponse(workbook, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+def _record_export(kind: str, fmt: str, rows: int) -> None:
+    # Personal data leaving the system is a view of it (ADM-3): one event for the file.
+    audit.record(
+        "view",
+        "registry.export",
+        object_type=f"registry.{kind}",
+        changes={"rows": rows, "format": fmt},
+    )
