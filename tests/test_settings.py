@@ -28,6 +28,7 @@ def test_production_passes_every_deploy_check(tmp_path: Path) -> None:
             "MEDCYBER_ENV": "production",
             "SECRET_KEY": "k" * 20 + "-production-secret-with-enough-entropy-9f8e7d6c5b4a",
             "ALLOWED_HOSTS": "cyber.example.jp",
+            "MEDCYBER_FILE_KEYS": "MILep9CpSwEPxPOjyi0rE8DPU8jledOIKTzJlSSWXho=",
         },
         tmp_path,
     )

@@ -259,3 +259,32 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
+
+# --- uploads ----------------------------------------------------------------------------------
+# Every upload is scanned by clamd (a Unix socket when CLAMD_SOCKET is set, else TCP) and
+# refused when clamd cannot be reached: there is deliberately no switch to skip the scan.
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="") or None
+CLAMD_HOST = env.str("CLAMD_HOST", default="127.0.0.1")
+CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
+MEDCYBER_UPLOAD_MAX_BYTES = env.int("MEDCYBER_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+
+
+def _file_keys() -> list[str]:
+    """Fernet keys for files at rest, newest first (older ones still decrypt: key rotation)."""
+    if PRODUCTION or env.str("MEDCYBER_FILE_KEYS", default="").strip():
+        keys = [key.strip() for key in env.list("MEDCYBER_FILE_KEYS") if key.strip()]
+        if not keys:
+            from django.core.exceptions import ImproperlyConfigured
+
+            raise ImproperlyConfigured("MEDCYBER_FILE_KEYS names no key")
+        return keys
+    path = DATA_DIR / "file_keys"
+    if not path.exists():
+        import base64  # a Fernet key: 32 random bytes, URL-safe base64
+
+        path.touch(mode=0o600)
+        path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+    return [key.strip() for key in path.read_text().split(",") if key.strip()]
+
+
+MEDCYBER_FILE_KEYS = _file_keys()

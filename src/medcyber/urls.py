@@ -4,6 +4,7 @@ from django.urls import include, path
 from medcyber.accounts import views as account_views
 from medcyber.api import api
 from medcyber.core import views as core_views
+from medcyber.core import views_documents
 from medcyber.registry import views as registry_views
 
 urlpatterns = [
@@ -12,6 +13,11 @@ urlpatterns = [
     path("dashboard/", core_views.dashboard, name="dashboard"),
     path("facilities/<int:pk>/", registry_views.facility_detail, name="facility_detail"),
     path("staff/audit/", core_views.audit_search, name="audit_search"),
+    path(
+        "documents/<uuid:public_id>/",
+        views_documents.document_download,
+        name="document_download",
+    ),
     path("staff/registry/", include("medcyber.registry.urls")),
     path("account/tokens/", account_views.api_tokens, name="api_tokens"),
     path(

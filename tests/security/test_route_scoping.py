@@ -7,17 +7,24 @@ the *other* tenant's object and what each role must get.
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from medcyber.accounts.models import ApiToken
 from medcyber.accounts.roles import ALL_FACILITIES_ROLES, AUDIT_ROLES, TENANT_ROLES, Role
+from medcyber.core.documents import crypto
+from medcyber.core.models import StoredDocument
 from medcyber.registry.choices import FacilityStaffRole
 from tests import factories
 
@@ -68,7 +75,8 @@ class World:
 
 
 @pytest.fixture
-def world() -> World:
+def world(settings: Any, tmp_path: Any) -> World:
+    settings.MEDIA_ROOT = str(tmp_path / "files")
     user_a, _member_a, facility_a = factories.member_with_facility()
     user_b, member_b, facility_b = factories.member_with_facility(family_name="佐藤")
     facility_b.name = "他院テスト病院"
@@ -122,6 +130,28 @@ def _facility_b(w: World) -> dict[str, Any]:
     return {"pk": w.facility_b.pk}
 
 
+def _document_b(w: World) -> dict[str, Any]:
+    """Tenant B's stored file: encrypted and saved as store_upload does (no scan needed)."""
+    document = StoredDocument.unscoped.filter(facility=w.facility_b).first()
+    if document is None:
+        data = b"%PDF-1.4 tenant B"
+        document = StoredDocument.unscoped.create(
+            purpose="desk_attachment",
+            original_name="他院の書類.pdf",
+            content_type="application/pdf",
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            storage_name=default_storage.save(
+                f"documents/test/{uuid.uuid4().hex}", ContentFile(crypto.encrypt(data))
+            ),
+            scanned_at=timezone.now(),
+            scan_result=StoredDocument.ScanResult.CLEAN,
+            uploaded_by=w.user_b,
+            facility=w.facility_b,
+        )
+    return {"public_id": document.public_id}
+
+
 PAGE = Rule(absent=True)
 # allauth's own pages: about the signed-in user only (some redirect when there is nothing to do)
 ACCOUNT_PAGE = Rule(ok=(200, 302, 404), absent=True)
@@ -138,6 +168,7 @@ ROUTE_RULES: dict[str, Rule] = {
     "set_language": Rule(public=True, method="post", ok=(302,)),
     "dashboard": PAGE,
     "facility_detail": Rule(kwargs=_facility_b, allowed=ALL_FACILITIES_ROLES),
+    "document_download": Rule(kwargs=_document_b, allowed=ALL_FACILITIES_ROLES),
     "audit_search": Rule(allowed=AUDIT_ROLES, refused=(403,)),
     "api_tokens": PAGE,
     "api_token_revoke": Rule(

@@ -1,15 +1,17 @@
-"""Shared tables: the audit trail and the programme's contact details."""
+"""Shared tables: the audit trail, the programme's contact details and stored documents."""
 
 from __future__ import annotations
 
 import time
-from typing import Any, ClassVar
+import uuid
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .audit import AuditedModel
+from .scoping import FacilityOwnedQuerySet, UnscopedManager, facilities_visible_to
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -147,3 +149,69 @@ class ProgrammeContact(AuditedModel):
 
 
 _contact_memo: dict[str, Any] = {}
+
+
+class StoredDocumentQuerySet(FacilityOwnedQuerySet["StoredDocument"]):
+    def scope_for(self, user: Any) -> Self:
+        """A facility's documents go with the facility; one without a facility is its
+        uploader's (and visible to staff who see every facility)."""
+        ids = facilities_visible_to(user)
+        if ids is None:
+            return self.all()
+        return self.filter(
+            models.Q(facility__in=ids) | models.Q(facility__isnull=True, uploaded_by=user)
+        )
+
+
+class StoredDocument(AuditedModel):
+    """An uploaded file: checked, scanned clean, encrypted at rest (``core.documents``).
+
+    The bytes live in Django's storage under a random name; ``original_name`` is what the
+    uploader called the file, kept for display and downloads only (escape it when shown).
+    """
+
+    class ScanResult(models.TextChoices):
+        CLEAN = "clean", _("問題なし")
+
+    public_id = models.UUIDField(_("公開ID"), default=uuid.uuid4, unique=True, editable=False)
+    purpose = models.CharField(_("用途"), max_length=40, db_index=True)
+    original_name = models.CharField(_("元のファイル名"), max_length=255)
+    content_type = models.CharField(_("ファイルの種類"), max_length=100)
+    size = models.PositiveBigIntegerField(_("サイズ（バイト）"))
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    storage_name = models.CharField(_("保存名"), max_length=255, unique=True, editable=False)
+    scanned_at = models.DateTimeField(_("ウイルス検査日時"))
+    scan_result = models.CharField(_("ウイルス検査結果"), max_length=10, choices=ScanResult.choices)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登録者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    facility = models.ForeignKey(
+        "registry.Facility",
+        verbose_name=_("施設"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stored_documents",
+    )
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+
+    objects = StoredDocumentQuerySet.as_manager()
+    unscoped = UnscopedManager.from_queryset(StoredDocumentQuerySet)()
+
+    class Meta:
+        verbose_name = _("保管ファイル")
+        verbose_name_plural = _("保管ファイル")
+        ordering: ClassVar[list[str]] = ["-created_at"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=models.Q(scan_result="clean"), name="stored_document_scanned_clean"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.original_name)
