@@ -26,6 +26,7 @@ from medcyber.accounts.roles import ALL_FACILITIES_ROLES, AUDIT_ROLES, TENANT_RO
 from medcyber.core.documents import crypto
 from medcyber.core.models import StoredDocument
 from medcyber.registry.choices import FacilityStaffRole
+from medcyber.registry.models import ImportRun
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +153,29 @@ def _document_b(w: World) -> dict[str, Any]:
     return {"public_id": document.public_id}
 
 
+def _import_run_b(w: World) -> dict[str, Any]:
+    """An import run (association admins' work, no tenant): its file stored as uploads are."""
+    run = ImportRun.unscoped.first()
+    if run is None:
+        data = "会員番号,氏\r\n".encode("cp932")
+        document = StoredDocument.unscoped.create(
+            purpose="registry_import",
+            original_name="会員一覧.csv",
+            content_type="text/csv",
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            storage_name=default_storage.save(
+                f"documents/test/{uuid.uuid4().hex}", ContentFile(crypto.encrypt(data))
+            ),
+            scanned_at=timezone.now(),
+            scan_result=StoredDocument.ScanResult.CLEAN,
+        )
+        run = ImportRun.unscoped.create(kind="members", document=document, status="checked")
+    return {"pk": run.pk}
+
+
+IMPORT_ADMINS = frozenset({Role.ASSOCIATION_ADMIN})
+
 PAGE = Rule(absent=True)
 # allauth's own pages: about the signed-in user only (some redirect when there is nothing to do)
 ACCOUNT_PAGE = Rule(ok=(200, 302, 404), absent=True)
@@ -190,6 +214,17 @@ ROUTE_RULES: dict[str, Rule] = {
         kwargs=lambda w: {"kind": "members", "fmt": "csv"},
         allowed=frozenset({Role.ASSOCIATION_ADMIN, Role.AUDITOR}),
         refused=(403,),
+    ),
+    # imports from a file: association admins only (the runs belong to no tenant)
+    "registry:import_list": Rule(allowed=IMPORT_ADMINS, refused=(403,)),
+    "registry:import_detail": Rule(kwargs=_import_run_b, allowed=IMPORT_ADMINS, refused=(403,)),
+    "registry:import_errors": Rule(kwargs=_import_run_b, allowed=IMPORT_ADMINS, refused=(403,)),
+    "registry:import_confirm": Rule(
+        kwargs=_import_run_b,
+        allowed=IMPORT_ADMINS,
+        refused=(403,),
+        method="post",
+        ok=(302,),
     ),
     # allauth
     "account_login": Rule(public=True, ok=(200, 302)),

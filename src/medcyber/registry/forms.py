@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .choices import FacilityKind, FacilityStatus, MemberClass, MemberStatus, Prefecture
+from .models import ImportRun
 
 QUERY_MAX_LENGTH = 100
 
@@ -70,3 +71,28 @@ class FacilitySearchForm(RegistrySearchForm):
     kind = _choice(_("施設種別"), FacilityKind.choices)
     prefecture = _choice(_("都道府県"), Prefecture.choices)
     status = _choice(_("状態"), FacilityStatus.choices)
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("取り込むデータ"), choices=ImportRun.Kind.choices)
+    file = forms.FileField(
+        label=_("ファイル"),
+        help_text=_("CSV（UTF-8 または Shift_JIS）か Excel（.xlsx）のファイル"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    full = forms.BooleanField(
+        label=_("全件ファイル（会員のみ）"),
+        help_text=_("ファイルにない会員は、今日の日付で退会として扱います（削除はしません）。"),
+        required=False,
+    )
+    valid_only = forms.BooleanField(
+        label=_("正しい行だけ取り込む"),
+        help_text=_("取り込めない行があっても、ほかの正しい行は取り込みます。"),
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("full") and data.get("kind") != "members":
+            self.add_error("full", _("全件ファイルは会員の取り込みでだけ使えます。"))
+        return data

@@ -359,3 +359,104 @@ class FacilityStaff(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.facility} — {self.user} ({self.get_role_display()})"
+
+
+class ImportRunQuerySet(ScopedQuerySet["ImportRun"]):
+    """Imports are the association admins' work: they see every run, nobody else sees any."""
+
+    def scope_for(self, user: Any) -> Self:
+        if user.sees_all_facilities and user.has_role("association_admin"):
+            return self.all()
+        return self.none()
+
+
+class ImportRun(AuditedModel):
+    """One file uploaded on the staff screen: checked (a dry run), then imported on request.
+
+    The uploaded file itself is a :class:`~medcyber.core.models.StoredDocument` (encrypted,
+    scanned); the run keeps the report of its last pass, so the page shows it without
+    reading the file again.
+    """
+
+    class Kind(models.TextChoices):
+        MEMBERS = "members", _("会員")
+        FACILITIES = "facilities", _("施設")
+        LINKS = "links", _("開設者・管理者")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("確認待ち")
+        CHECKING = "checking", _("確認中")
+        CHECKED = "checked", _("確認済み")
+        IMPORTING = "importing", _("取り込み中")
+        IMPORTED = "imported", _("取り込み済み")
+        REFUSED = "refused", _("取り込み中止")
+        FAILED = "failed", _("失敗")
+
+    #: While in these states a background task is (or will be) working on the run.
+    BUSY: ClassVar[frozenset[str]] = frozenset({"queued", "checking", "importing"})
+    #: At most this many errors are kept on the run (all of them are counted).
+    ERRORS_KEPT: ClassVar[int] = 1000
+
+    kind = models.CharField(_("取り込みの種類"), max_length=20, choices=Kind.choices)
+    document = models.ForeignKey(
+        "core.StoredDocument",
+        verbose_name=_("ファイル"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    valid_only = models.BooleanField(_("正しい行だけ取り込む"), default=False)
+    full = models.BooleanField(_("全件ファイル"), default=False)
+    status = models.CharField(
+        _("状態"), max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    counts = models.JSONField(_("件数"), default=dict, blank=True)
+    errors = models.JSONField(_("取り込めない行"), default=list, blank=True)
+    errors_total = models.PositiveIntegerField(_("取り込めない値の数"), default=0)
+    message = models.TextField(_("メッセージ"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登録者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("取り込みを指示した人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+    checked_at = models.DateTimeField(_("確認日時"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("取り込み日時"), null=True, blank=True)
+
+    # The error list can hold personal data from the file; the trail keeps the counts only.
+    audit_exclude: ClassVar[frozenset[str]] = frozenset({"errors"})
+
+    objects = ImportRunQuerySet.as_manager()
+    unscoped = UnscopedManager.from_queryset(ImportRunQuerySet)()
+
+    class Meta:
+        verbose_name = _("取り込み")
+        verbose_name_plural = _("取り込み")
+        default_manager_name = "unscoped"
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in self.BUSY
+
+    @property
+    def has_errors(self) -> bool:
+        return self.errors_total > 0
+
+    @property
+    def may_confirm(self) -> bool:
+        """Only a checked run, and with rejected rows only when the valid rows alone were asked."""
+        return self.status == self.Status.CHECKED and (not self.has_errors or self.valid_only)

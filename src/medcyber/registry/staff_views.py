@@ -13,23 +13,26 @@ from collections.abc import Iterator
 from itertools import islice
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from medcyber.accounts.models import User
 from medcyber.accounts.roles import Role
 from medcyber.core import audit
+from medcyber.core.documents import DocumentRejected
 from medcyber.core.exports import csv_response
 
-from . import exports, search
-from .forms import FacilitySearchForm, MemberSearchForm, RegistrySearchForm
-from .models import Facility, FacilityManagement, Member
+from . import exports, import_runs, search
+from .forms import FacilitySearchForm, ImportUploadForm, MemberSearchForm, RegistrySearchForm
+from .imports.report import report_header
+from .models import Facility, FacilityManagement, ImportRun, Member
 
 #: Who may download the whole registry (with ``sees_all_facilities``, i.e. second factor on).
 EXPORT_ROLES = (Role.ASSOCIATION_ADMIN, Role.AUDITOR)
@@ -169,3 +172,68 @@ def _record_export(kind: str, fmt: str, rows: int) -> None:
         object_type=f"registry.{kind}",
         changes={"rows": rows, "format": fmt},
     )
+
+
+# --- imports from a file (association admins) --------------------------------------------------
+
+
+def _require_import_admin(user: Any) -> None:
+    if not (user.sees_all_facilities and user.has_role(Role.ASSOCIATION_ADMIN)):
+        raise PermissionDenied
+
+
+def _import_run_for(user: Any, pk: int) -> ImportRun:
+    _require_import_admin(user)
+    try:
+        return ImportRun.objects.visible_to(user).select_related("document").get(pk=pk)
+    except ImportRun.DoesNotExist:
+        raise Http404 from None
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def import_list(request: HttpRequest) -> HttpResponse:
+    _require_import_admin(request.user)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = import_runs.start_import(
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                valid_only=form.cleaned_data["valid_only"],
+                full=form.cleaned_data["full"],
+                by=request.user,
+            )
+        except DocumentRejected as refused:
+            form.add_error("file", refused.message)
+        else:
+            return redirect("registry:import_detail", pk=run.pk)
+    runs = ImportRun.objects.visible_to(request.user).select_related("document", "created_by")
+    context = {"form": form, "runs": runs[:50]}
+    return render(request, "registry/staff/import_list.html", context)
+
+
+@require_GET
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _import_run_for(request.user, pk)
+    return render(request, "registry/staff/import_detail.html", {"run": run})
+
+
+@require_POST
+@login_required
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _import_run_for(request.user, pk)
+    try:
+        import_runs.confirm_import(run=run, by=request.user)
+    except import_runs.ImportNotAllowed as refused:
+        messages.error(request, str(refused))
+    return redirect("registry:import_detail", pk=run.pk)
+
+
+@require_GET
+@login_required
+def import_errors_csv(request: HttpRequest, pk: int) -> HttpResponseBase:
+    run = _import_run_for(request.user, pk)
+    rows = ([e["line"], e["column"], e["value"], e["message"]] for e in run.errors)
+    return csv_response(f"import-{run.pk}-errors.csv", report_header(), rows)

@@ -1,0 +1,19 @@
+"""Background tasks of the registry: checking and importing a file uploaded on the staff screen."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import import_runs
+
+
+@task()
+def check_import_run(run_id: int) -> str:
+    """The dry run of an uploaded file; returns the run's new status."""
+    return import_runs.check_run(run_id).status
+
+
+@task()
+def apply_import_run(run_id: int) -> str:
+    """The confirmed import of an uploaded file; returns the run's new status."""
+    return import_runs.apply_run(run_id).status
