@@ -6,6 +6,7 @@ every one of them.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,23 @@ def test_every_english_entry_is_translated_and_none_is_fuzzy() -> None:
     assert fuzzy == [], f"fuzzy in en: {fuzzy}"
     plural_entries = [message for message in catalog if message.pluralizable]
     assert all(len(forms(message.string)) == 2 for message in plural_entries)
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?([sdifr])")
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_translations_keep_the_placeholders_of_their_source(language: str) -> None:
+    # A translation that drops or renames %(name)s fails at run time in that language only.
+    wrong = []
+    for message in load(language):
+        if not message.id:
+            continue
+        wanted = sorted(PLACEHOLDER.findall(forms(message.id)[-1]))
+        for form in forms(message.string):
+            if sorted(PLACEHOLDER.findall(form)) != wanted:
+                wrong.append((forms(message.id)[0], form))
+    assert wrong == []
 
 
 def test_japanese_catalogue_maps_every_source_string_to_itself() -> None:

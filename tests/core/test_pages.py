@@ -262,3 +262,26 @@ def test_auditors_download_the_search_as_csv(client) -> None:
     assert rows[0][:3] == ["seq", "occurred_at", "actor"]
     assert any(row[7] == "書き出し対象クリニック" for row in rows[1:])
     assert AuditEvent.objects.filter(action="core.audit.export", actor=auditor).exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        (
+            Role.ASSOCIATION_ADMIN,
+            ["会員・施設検索", "ファイルの取り込み", "監査ログ", "管理画面"],
+            [],
+        ),
+        (Role.DESK_TIER1, ["会員・施設検索"], ["ファイルの取り込み", "監査ログ", "管理画面"]),
+        (Role.AUDITOR, ["会員・施設検索", "監査ログ"], ["ファイルの取り込み", "管理画面"]),
+        (Role.CONTENT_EDITOR, [], ["会員・施設検索", "ファイルの取り込み", "監査ログ"]),
+    ],
+)
+def test_the_menu_offers_what_each_role_may_open(client, role, shown, hidden) -> None:
+    client.force_login(staff_user(role))
+    nav = re.search(r'<nav class="site-nav".*?</nav>', text(client.get(reverse("dashboard"))), re.S)
+    assert nav is not None
+    for label in shown:
+        assert label in nav.group(0), label
+    for label in hidden:
+        assert label not in nav.group(0), label
