@@ -152,7 +152,16 @@ class Member(AuditedModel):
         default_manager_name = "unscoped"
         ordering: ClassVar[list[str]] = ["family_name_kana", "given_name_kana"]
         indexes: ClassVar[list[models.Index]] = [
-            models.Index(fields=["family_name", "given_name"]),
+            models.Index(
+                fields=["family_name", "given_name"],
+                name="member_name_prefix_idx",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["given_name"],
+                name="member_given_name_prefix_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
             # The search's kana prefixes (LIKE 'ヤマ%'): a plain index serves them only under
             # the "C" collation, pattern_ops under any (PostgreSQL; other databases ignore
             # opclasses). It replaces the plain kana index, which PostgreSQL preferred for the
@@ -232,7 +241,6 @@ class Facility(AuditedModel):
         default_manager_name = "unscoped"
         ordering: ClassVar[list[str]] = ["name_kana"]
         indexes: ClassVar[list[models.Index]] = [
-            models.Index(fields=["name_kana"]),
             models.Index(fields=["prefecture", "kind"]),
             # Prefix searches (see Member.Meta): kana names and medical-institution codes.
             models.Index(

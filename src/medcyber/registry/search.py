@@ -15,8 +15,8 @@ from typing import Any
 
 import jaconv
 import mojimoji
-from django.db.models import CharField, F, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Concat, Replace
+from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 
 from .models import Facility, FacilityManagement, FacilityStaff, Member
@@ -57,22 +57,27 @@ def normalise(query: str) -> SearchText:
 
 
 # --- members ---------------------------------------------------------------------------------
-def _kana_name(kana: str) -> Q:
-    """Family-name prefix, "姓 名" prefixes, or a full name typed without a space."""
-    if " " in kana:
-        family, given = kana.split(" ", 1)
-        return Q(family_name_kana__startswith=family, given_name_kana__startswith=given)
-    condition = Q(family_name_kana__startswith=kana)
-    for cut in range(1, min(len(kana), MAX_NAME_SPLIT + 1)):
-        condition |= Q(family_name_kana=kana[:cut], given_name_kana__startswith=kana[cut:])
+def _name_prefix(text: str, family: str, given: str) -> Q:
+    """Family-name prefix, "姓 名" prefixes, or a full name typed without a space — prefix
+    matches only, so an index serves them on the national registry."""
+    if " " in text:
+        family_part, given_part = text.split(" ", 1)
+        return Q(**{f"{family}__startswith": family_part, f"{given}__startswith": given_part})
+    condition = Q(**{f"{family}__startswith": text})
+    for cut in range(1, min(len(text), MAX_NAME_SPLIT + 1)):
+        condition |= Q(**{family: text[:cut], f"{given}__startswith": text[cut:]})
     return condition
 
 
+def _kana_name(kana: str) -> Q:
+    return _name_prefix(kana, "family_name_kana", "given_name_kana")
+
+
 def _kanji_name(text: str) -> Q:
-    if " " in text:
-        family, given = text.split(" ", 1)
-        return Q(family_name__icontains=family, given_name__icontains=given)
-    return Q(full_name__icontains=text)
+    condition = _name_prefix(text, "family_name", "given_name")
+    if " " not in text:  # a given name alone, written in kanji, is distinctive enough
+        condition |= Q(given_name__startswith=text)
+    return condition
 
 
 def search_members(user: Any, filters: dict[str, Any]) -> QuerySet[Member]:
@@ -86,9 +91,6 @@ def search_members(user: Any, filters: dict[str, Any]) -> QuerySet[Member]:
     elif query.is_kana:
         members = members.filter(_kana_name(query.kana))
     elif query.text:
-        members = members.alias(
-            full_name=Concat("family_name", "given_name", output_field=CharField())
-        )
         condition = _kanji_name(query.text)
         if query.kana != query.text:  # names written partly in hiragana, stored either way
             condition |= _kanji_name(query.kana)
