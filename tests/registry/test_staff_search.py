@@ -359,3 +359,11 @@ def test_a_page_of_fifty_facilities_costs_a_fixed_number_of_queries(
         response = desk.get(FACILITIES, {"q": "さくら"})
     assert len(response.context["page"].object_list) == 50
     assert "山田" in response.content.decode()
+
+
+def test_a_reading_of_two_kana_matches_only_the_start_of_the_reading(
+    desk: Any, places: dict[str, Any]
+) -> None:
+    # 「さく」 inside 旧さくら医院 would match a large share of a national registry.
+    assert _shown(desk.get(FACILITIES, {"q": "さく"})) == ["さくら診療所"]
+    assert _shown(desk.get(FACILITIES, {"q": "さくら"})) == ["旧さくら医院", "さくら診療所"]

@@ -32,6 +32,7 @@ _PHONE_OR_NUMBER = re.compile(r"^[0-9\- ()]+$")
 
 #: Shorter digit strings would match nearly every phone number.
 MIN_PHONE_DIGITS = 4
+MIN_NAME_FRAGMENT = 3  # the shortest text a trigram index serves
 
 
 @dataclass(frozen=True)
@@ -152,9 +153,13 @@ def member_page(user: Any, pk: int) -> MemberPage:
 
 # --- facilities ------------------------------------------------------------------------------
 def _facility_text(query: SearchText) -> Q:
-    condition = Q(name__icontains=query.text)
-    if query.kana != query.text:
-        condition |= Q(name__icontains=query.kana)
+    condition = Q()
+    # A reading of one or two kana is matched at the start of the name's reading only: inside
+    # names it matches a large share of the registry and no trigram index can serve it.
+    if not query.is_kana or len(query.kana) >= MIN_NAME_FRAGMENT:
+        condition |= Q(name__icontains=query.text)
+        if query.kana != query.text:
+            condition |= Q(name__icontains=query.kana)
     if query.is_kana:
         condition |= Q(name_kana__startswith=query.kana)
         if " " in query.kana:  # stored kana may separate words with a full-width space
