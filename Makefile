@@ -7,9 +7,22 @@ STAMP := $(VENV)/.installed-stamp
 PO_FILES := $(wildcard src/medcyber/locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: install run test lint format bench messages clean
+.PHONY: install run test lint format bench messages clean pdf-font
 
-install: $(STAMP) $(MO_FILES)
+install: $(STAMP) $(MO_FILES) pdf-font
+
+# PDFs (letters, reports) embed a Japanese font: Debian's fonts-noto-cjk, installed here when
+# missing and run as root; otherwise the message names the package.
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+pdf-font:
+	@if [ ! -e $(CJK_FONT) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing fonts-noto-cjk (Japanese font for PDFs)"; \
+	    apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk >/dev/null; \
+	  else \
+	    echo "note: PDFs need a Japanese font: sudo apt-get install fonts-noto-cjk"; \
+	  fi; \
+	fi
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
