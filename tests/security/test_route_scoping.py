@@ -269,6 +269,9 @@ ROUTE_RULES: dict[str, Rule] = {
     "api:get_facility": Rule(
         api=True, kwargs=lambda w: {"facility_id": w.facility_b.pk}, allowed=ALL_FACILITIES_ROLES
     ),
+    # the support-payment calculator: no tenant data, every signed-in role; sent here without
+    # a body, so reaching it means the empty body is refused (400); tests/claims covers the rest
+    "api:quote": Rule(api=True, method="post", ok=(400, 422)),
 }
 
 
