@@ -282,6 +282,7 @@ def test_good_facts_are_read() -> None:
         ({"occurred_on": "2023-02-30"}, "「2023-02-30」は存在しません"),
         ({"occurred_on": "2024/03/10"}, "YYYY-MM-DD で指定してください"),
         ({"occurred_on": "20240310"}, "YYYY-MM-DD で指定してください"),
+        ({"occurred_on": "２０２４-03-10"}, "YYYY-MM-DD で指定してください"),
         ({"occurred_on": "2026-12-01"}, "2026年12月1日は未来の日付です"),
         ({"closure_days": -1}, "負の数です: -1"),
         ({"closure_days": 1.5}, "0以上の整数"),

@@ -267,7 +267,7 @@ def _amount_lines(facts: IncidentFacts, s: Schedule) -> tuple[Line, ...]:
 
 # --- reading the facts as the CLI and the API receive them ---
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 FACT_KEYS = (
     "kind",
     "occurred_on",
