@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -19,6 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from medcyber.core.audit import AuditedModel
+from medcyber.core.scoping import FacilityOwnedQuerySet, UnscopedManager
 from medcyber.registry.choices import FacilityKind, MemberClass
 
 from . import rules
@@ -227,3 +229,127 @@ def _is_list_of(value: Any, allowed: list[str]) -> bool:
         and all(isinstance(v, str) and v in allowed for v in value)
         and len(set(value)) == len(value)
     )
+
+
+# --- payment batches (PAY-4) ---
+
+
+class PaymentBatch(AuditedModel):
+    """Transfers sent to the bank in one Zengin general-transfer file.
+
+    The file itself is not kept: it is written again from the rows and the requester as they
+    were (``batch_file``), and its SHA-256 proves it is the file that was sent.
+    """
+
+    class Status(models.TextChoices):
+        EXPORTED = "exported", _("振込ファイル出力済み")
+        PAID = "paid", _("支払済み")
+
+    created_at = models.DateTimeField(_("作成日時"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("作成者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    transfer_date = models.DateField(_("振込指定日"))
+    status = models.CharField(
+        _("状態"), max_length=10, choices=Status.choices, default=Status.EXPORTED
+    )
+    transfer_count = models.PositiveIntegerField(_("件数"))
+    total_amount = models.PositiveBigIntegerField(_("合計金額（円）"))
+    requester_code = models.CharField(_("依頼人コード"), max_length=10)
+    requester_name = models.CharField(_("依頼人名"), max_length=40)
+    requester_bank_code = models.CharField(_("仕向金融機関コード"), max_length=4)
+    requester_branch_code = models.CharField(_("仕向支店コード"), max_length=3)
+    requester_account_type = models.CharField(_("依頼人の預金種目"), max_length=1)
+    requester_account_number = models.CharField(_("依頼人の口座番号"), max_length=7)
+    record_separator = models.CharField(_("レコード区切り"), max_length=4, default="\r\n")
+    file_sha256 = models.CharField(_("振込ファイルのSHA-256"), max_length=64)
+    paid_at = models.DateTimeField(_("支払確認日時"), null=True, blank=True)
+    paid_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("支払確認者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("振込バッチ")
+        verbose_name_plural = _("振込バッチ")
+        ordering = ("-created_at",)
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(transfer_count__gt=0), name="claims_batch_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="exported") | Q(paid_at__isnull=False),
+                name="claims_batch_paid_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("振込バッチ%(pk)s（%(date)s振込）") % {
+            "pk": self.pk,
+            "date": self.transfer_date,
+        }
+
+
+class PaymentTransferQuerySet(FacilityOwnedQuerySet["PaymentTransfer"]):
+    pass
+
+
+class PaymentTransfer(AuditedModel):
+    """One transfer of a batch: the account and amount as written in the file."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("振込依頼済み")
+        PAID = "paid", _("振込完了")
+        FAILED = "failed", _("振込不能")
+
+    batch = models.ForeignKey(
+        PaymentBatch,
+        verbose_name=_("振込バッチ"),
+        on_delete=models.PROTECT,
+        related_name="transfers",
+    )
+    position = models.PositiveIntegerField(_("ファイル内の順番"))
+    facility = models.ForeignKey(
+        "registry.Facility", verbose_name=_("施設"), on_delete=models.PROTECT, related_name="+"
+    )
+    bank_code = models.CharField(_("金融機関コード"), max_length=4)
+    branch_code = models.CharField(_("支店コード"), max_length=3)
+    account_type = models.CharField(_("預金種目"), max_length=1)
+    account_number = models.CharField(_("口座番号"), max_length=7)
+    holder_name = models.CharField(_("受取人名（全銀の文字）"), max_length=30)
+    amount = models.PositiveBigIntegerField(_("金額（円）"))
+    customer_code = models.CharField(_("顧客コード"), max_length=10, blank=True)
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.SENT)
+    failure_reason = models.TextField(_("振込不能の理由"), blank=True)
+    settled_at = models.DateTimeField(_("結果の確認日時"), null=True, blank=True)
+
+    objects = PaymentTransferQuerySet.as_manager()
+    unscoped = UnscopedManager.from_queryset(PaymentTransferQuerySet)()
+
+    class Meta:
+        verbose_name = _("振込")
+        verbose_name_plural = _("振込")
+        ordering = ("batch", "position")
+        constraints = [
+            models.UniqueConstraint(fields=("batch", "position"), name="claims_transfer_position"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0, amount__lte=9_999_999_999),
+                name="claims_transfer_amount_fits",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(failure_reason=""),
+                name="claims_transfer_failure_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}-{self.position} {self.holder_name} ¥{self.amount:,}"
