@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "medcyber.core",
     "medcyber.accounts",
     "medcyber.registry",
+    "medcyber.claims",
     "medcyber.core.admin_site.MedcyberAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -288,3 +289,18 @@ def _file_keys() -> list[str]:
 
 
 MEDCYBER_FILE_KEYS = _file_keys()
+
+# --- support payments: the association as the requester of Zengin transfers (PAY-4) ----------
+# The bank gives the requester code; the defaults only make local runs and the demo work.
+ZENGIN_REQUESTER = {
+    "code": env.str("ZENGIN_REQUESTER_CODE", default="0000000000"),
+    "name": env.str("ZENGIN_REQUESTER_NAME", default="ｼﾔ)ﾆﾎﾝｲｼｶｲ"),
+    "bank_code": env.str("ZENGIN_REQUESTER_BANK_CODE", default="0001"),
+    "branch_code": env.str("ZENGIN_REQUESTER_BRANCH_CODE", default="001"),
+    "account_type": env.str("ZENGIN_REQUESTER_ACCOUNT_TYPE", default="1"),
+    "account_number": env.str("ZENGIN_REQUESTER_ACCOUNT_NUMBER", default="0000000"),
+}
+# Between records: CRLF by default; some banks want LF or nothing at all.
+ZENGIN_RECORD_SEPARATOR = {"crlf": b"\r\n", "lf": b"\n", "none": b""}[
+    env.str("ZENGIN_RECORD_SEPARATOR", default="crlf")
+]
