@@ -11,7 +11,7 @@ from django.core import mail
 from medcyber.accounts.roles import Role
 from medcyber.core.models import AuditEvent
 from medcyber.core.scoping import UnscopedQueryError
-from medcyber.desk import queries, services
+from medcyber.desk import queries, rules, services
 from medcyber.desk.choices import Channel, Status, Tier
 from medcyber.desk.models import Case, CaseEvent
 from medcyber.desk.rules import DESK_TIME_ZONE, SlaState
@@ -218,3 +218,12 @@ def test_breaches_lists_late_open_cases(tier1: Any) -> None:
     late = phone_case(tier1, now=at(2026, 11, 1, 10))
     phone_case(tier1, now=at(2026, 11, 30, 10), severity="low", category="other")
     assert list(queries.breaches(tier1, at(2026, 11, 30, 12))) == [late]
+
+
+def test_the_programme_hours_and_targets_are_loaded_as_data() -> None:
+    schedule = queries.desk_schedule(at(2026, 1, 1))
+    assert not rules.is_open(schedule, at(2023, 5, 31, 8))
+    assert rules.is_open(schedule, at(2023, 6, 1, 6))
+    assert rules.is_open(schedule, at(2026, 1, 1, 6))  # New Year's Day: holidays included
+    target = rules.target_for(queries.sla_targets(), "cyber_attack", "urgent")
+    assert target.resolution == dt.timedelta(hours=4)
