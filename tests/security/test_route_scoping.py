@@ -316,6 +316,21 @@ ROUTE_RULES: dict[str, Rule] = {
     "api:openapi-view": Rule(api=True, public=True),
     "api:me": Rule(api=True),
     "api:list_facilities": Rule(api=True, absent=True),
+    # cases: the list never shows another tenant's case to a tenant. The writes are called
+    # here with a body that is not JSON, which the API refuses (400) before anything else;
+    # who may write what, with real bodies, is tests/desk/test_api.py
+    "api:list_desk_cases": Rule(api=True, absent=True),
+    "api:get_desk_case": Rule(
+        api=True, kwargs=lambda w: {"case_id": _case_b(w)["pk"]}, allowed=CASE_READERS
+    ),
+    "api:create_desk_case": Rule(api=True, method="post", ok=(400,), absent=True),
+    "api:add_desk_case_message": Rule(
+        api=True,
+        method="post",
+        kwargs=lambda w: {"case_id": _case_b(w)["pk"]},
+        ok=(400,),
+        absent=True,
+    ),
     "api:get_facility": Rule(
         api=True, kwargs=lambda w: {"facility_id": w.facility_b.pk}, allowed=ALL_FACILITIES_ROLES
     ),

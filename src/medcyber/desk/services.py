@@ -310,6 +310,8 @@ def send_message(case: Case, *, by: Any, text: str, version: int | None, now: dt
     if not text.strip():
         raise CaseError(_("メッセージを入力してください。"))
     from_desk = works_cases(by)
+    if not from_desk and by.is_programme_staff:
+        raise CaseError(_("相談窓口の担当者だけが行えます。"))
     with transaction.atomic():
         case = _locked(case, version)
         if from_desk and case.first_responded_at is None:
