@@ -197,6 +197,27 @@ def _case_b(w: World) -> dict[str, Any]:
     return {"pk": case.pk}
 
 
+def _referral_b(w: World) -> dict[str, Any]:
+    """A referral on tenant B's case, with the member's consent recorded."""
+    from medcyber.desk.models import Case, Referral, ReferralPartner
+
+    case = Case.unscoped.get(pk=_case_b(w)["pk"])
+    referral = Referral.unscoped.filter(case=case).first()
+    if referral is None:
+        partner = ReferralPartner.objects.create(
+            name="調査会社", kind="forensic", regions="全国", phone="03-0000-0000"
+        )
+        referral = Referral.unscoped.create(
+            case=case,
+            partner=partner,
+            consent_method="phone",
+            consent_note="院長が電話で同意",
+            consent_recorded_at=timezone.now(),
+            consent_recorded_by=w.users[Role.DESK_TIER2],
+        )
+    return {"pk": referral.pk}
+
+
 IMPORT_ADMINS = frozenset({Role.ASSOCIATION_ADMIN})
 CASE_READERS = frozenset({Role.DESK_TIER1, Role.DESK_TIER2, Role.ASSOCIATION_ADMIN, Role.AUDITOR})
 DESK_OPERATORS = frozenset({Role.DESK_TIER1, Role.DESK_TIER2})
@@ -270,6 +291,11 @@ ROUTE_RULES: dict[str, Rule] = {
     "desk:case_note": _case_action(),
     "desk:case_message": _case_action(),
     "desk:case_match": _case_action(),
+    "desk:case_refer": _case_action(),
+    "desk:referral_outcome": Rule(
+        kwargs=_referral_b, allowed=DESK_OPERATORS, refused=(403,), method="post", ok=(302,)
+    ),
+    "desk:partners": Rule(allowed=CASE_READERS, refused=(403,)),
     "desk:my_cases": Rule(allowed=TENANT_ROLES, refused=(403,), absent=True),
     "desk:web_intake": Rule(allowed=TENANT_ROLES, refused=(403,), absent=True),
     "desk:my_case": Rule(kwargs=_case_b, allowed=NO_ROLES, refused=(403, 404)),

@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from medcyber.core.admin_mixins import AssociationAdminMixin
 
-from .models import DeskHours, SlaTarget
+from .models import DeskHours, ReferralPartner, SlaTarget
 
 
 @admin.register(DeskHours)
@@ -17,3 +17,10 @@ class DeskHoursAdmin(AssociationAdminMixin, admin.ModelAdmin):
 class SlaTargetAdmin(AssociationAdminMixin, admin.ModelAdmin):
     list_display = ("severity", "category", "first_response_minutes", "resolution_minutes")
     list_filter = ("severity",)
+
+
+@admin.register(ReferralPartner)
+class ReferralPartnerAdmin(AssociationAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "kind", "regions", "phone", "active")
+    list_filter = ("kind", "active")
+    search_fields = ("name", "regions", "specialities")

@@ -74,3 +74,24 @@ class EventKind(models.TextChoices):
     MATCHED = "matched", _("相談者の特定")
     ATTACHMENT = "attachment", _("添付ファイル")
     DETAILS = "details", _("内容の変更")
+    REFERRED = "referred", _("専門事業者の紹介")
+    REFERRAL_OUTCOME = "referral_outcome", _("紹介の結果")
+
+
+class PartnerKind(models.TextChoices):
+    FORENSIC = "forensic", _("フォレンジック調査会社")
+    LAWYER = "lawyer", _("弁護士")
+    RECOVERY = "recovery", _("復旧事業者")
+
+
+class ConsentMethod(models.TextChoices):
+    PHONE = "phone", _("電話で口頭の同意")
+    WEB = "web", _("ウェブ・メールで書面の同意")
+    DOCUMENT = "document", _("同意書")
+
+
+class ReferralStatus(models.TextChoices):
+    REFERRED = "referred", _("紹介済み")
+    ENGAGED = "engaged", _("契約・対応開始")
+    DECLINED = "declined", _("見送り")
+    COMPLETED = "completed", _("対応完了")

@@ -19,7 +19,7 @@ from medcyber.registry.models import Facility, FacilityManagement
 
 from . import services
 from .choices import Channel, Status
-from .models import Case
+from .models import Case, ReferralPartner
 from .rules import DESK_TIME_ZONE
 
 TIER1 = f"tier1@{registry_demo.DEMO_EMAIL_DOMAIN}"
@@ -55,6 +55,7 @@ CASES: tuple[DemoCase, ...] = (
             ("note", "VPN装置の更新が止まっていた可能性。2次対応で調査会社の紹介を検討。"),
             ("escalate", "暗号化の範囲が広がっており、フォレンジック調査が必要な可能性が高い"),
             ("assign_tier2", ""),
+            ("refer", "院長 佐藤様が電話で、調査会社への紹介と連絡先の共有に同意"),
         ),
     ),
     DemoCase(
@@ -96,6 +97,35 @@ CASES: tuple[DemoCase, ...] = (
         dt.timedelta(days=10), facility="新宿西口病院",
     ),
 )  # fmt: skip
+
+
+PARTNERS: tuple[dict[str, str], ...] = (
+    {
+        "name": "東京デジタルフォレンジック株式会社", "kind": "forensic", "regions": "全国",
+        "specialities": "ランサムウェア被害の調査、ログ解析、被害範囲の特定",
+        "contact_name": "調査受付窓口", "phone": "03-6890-1200",
+        "email": "ir@forensic.example.jp",
+    },
+    {
+        "name": "医療情報法律事務所", "kind": "lawyer",
+        "regions": "東京都、神奈川県、埼玉県、千葉県",
+        "specialities": "個人情報保護委員会への報告、患者への通知、脅迫への対応",
+        "contact_name": "弁護士 中村", "phone": "03-5212-7788",
+        "email": "contact@medlaw.example.jp",
+    },
+    {
+        "name": "関東システム復旧サービス", "kind": "recovery", "regions": "東京都、神奈川県",
+        "specialities": "電子カルテ・レセコンの復旧、バックアップからの復元",
+        "contact_name": "復旧チーム", "phone": "045-330-4411", "email": "",
+    },
+)  # fmt: skip
+
+
+def _load_partners(created: Counter[str]) -> None:
+    for values in PARTNERS:
+        if not ReferralPartner.objects.filter(name=values["name"]).exists():
+            ReferralPartner.objects.create(**values)
+            created[ReferralPartner._meta.label] += 1
 
 
 def _received(spec: DemoCase, now: dt.datetime) -> dt.datetime:
@@ -151,6 +181,13 @@ def _load_one(spec: DemoCase, users: dict[str, User], now: dt.datetime) -> Case:
             case = services.escalate(case, by=operator, reason=text, version=None, now=step_time)
         elif kind == "assign_tier2":
             case = services.assign(case, by=tier2, assignee=tier2, version=None, now=step_time)
+        elif kind == "refer":
+            partner = ReferralPartner.objects.filter(kind="forensic").first()
+            if partner is not None:
+                services.refer(
+                    case, by=tier2, partner=partner, consent_given=True, consent_method="phone",
+                    consent_note=text, version=None, now=step_time,
+                )  # fmt: skip
     return case
 
 
@@ -160,6 +197,7 @@ def load() -> Counter[str]:
     users = {u.email: u for u in User.objects.filter(email__in=[TIER1, TIER2, MEMBER])}
     if len(users) < 3:
         return created  # the registry's demo accounts are not loaded
+    _load_partners(created)
     now = timezone.now()
     existing = set(
         Case.unscoped.filter(summary__in=[c.summary for c in CASES]).values_list(

@@ -7,7 +7,15 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import TRANSITIONS, Category, PatientData, Severity, Status
+from .choices import (
+    TRANSITIONS,
+    Category,
+    ConsentMethod,
+    PatientData,
+    ReferralStatus,
+    Severity,
+    Status,
+)
 
 MAX_ATTACHMENTS = 5
 
@@ -143,3 +151,23 @@ class TextForm(VersionedForm):
 
 class MatchForm(VersionedForm):
     caller = forms.CharField(label=_("相談者"))
+
+
+class ReferForm(VersionedForm):
+    partner = forms.TypedChoiceField(label=_("紹介先"), coerce=int)
+    consent_given = forms.BooleanField(label=_("会員から紹介の同意を得た"), required=False)
+    consent_method = forms.ChoiceField(label=_("同意の方法"), choices=ConsentMethod.choices)
+    consent_note = forms.CharField(
+        label=_("同意の記録（誰が、いつ、何に同意したか）"), max_length=500, required=False
+    )
+
+    def __init__(self, *args: Any, partners: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["partner"]).choices = [
+            (p.pk, f"{p.name}（{p.get_kind_display()}・{p.regions}）") for p in partners
+        ]
+
+
+class OutcomeForm(forms.Form):
+    status = forms.ChoiceField(label=_("結果"), choices=ReferralStatus.choices)
+    outcome = forms.CharField(label=_("結果の内容"), max_length=2000, required=False)

@@ -15,7 +15,18 @@ from medcyber.core.audit import AuditedModel
 from medcyber.core.scoping import ScopedQuerySet, UnscopedManager, facilities_visible_to
 
 from . import rules
-from .choices import Category, Channel, EventKind, PatientData, Severity, Status, Tier
+from .choices import (
+    Category,
+    Channel,
+    ConsentMethod,
+    EventKind,
+    PartnerKind,
+    PatientData,
+    ReferralStatus,
+    Severity,
+    Status,
+    Tier,
+)
 
 #: Staff who see every case: the desk itself, and the association's admins and auditors.
 CASE_ROLES = (Role.DESK_TIER1, Role.DESK_TIER2, Role.ASSOCIATION_ADMIN, Role.AUDITOR)
@@ -268,6 +279,76 @@ class CaseAttachment(AuditedModel):
 
     def __str__(self) -> str:
         return str(self.document_id)
+
+    def audit_facility_id(self) -> int | None:
+        return self.case.facility_id
+
+
+class ReferralPartner(AuditedModel):
+    """A specialist firm the desk may refer members to (DESK-5): forensic investigators,
+    lawyers, recovery vendors. The association keeps the directory in the admin."""
+
+    name = models.CharField(_("名称"), max_length=200)
+    kind = models.CharField(_("種別"), max_length=20, choices=PartnerKind.choices)
+    regions = models.CharField(
+        _("対応地域"), max_length=300, help_text=_("都道府県名を「、」で区切るか「全国」。")
+    )
+    specialities = models.TextField(_("専門分野"), blank=True)
+    contact_name = models.CharField(_("担当者"), max_length=100, blank=True)
+    phone = models.CharField(_("電話番号"), max_length=20)
+    email = models.EmailField(_("メールアドレス"), blank=True)
+    active = models.BooleanField(_("紹介可能"), default=True)
+
+    class Meta:
+        verbose_name = _("紹介先の専門事業者")
+        verbose_name_plural = _("紹介先の専門事業者")
+        ordering: ClassVar[list[str]] = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class ReferralQuerySet(ScopedQuerySet["Referral"]):
+    def scope_for(self, user: Any) -> Self:
+        return self.filter(case__in=Case.objects.visible_to(user).values("pk"))
+
+
+class Referral(AuditedModel):
+    """A referral of a case to a partner, made only with the member's recorded consent; its
+    outcome is tracked on the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    partner = models.ForeignKey(
+        ReferralPartner, verbose_name=_("紹介先"), on_delete=models.PROTECT, related_name="+"
+    )
+    consent_method = models.CharField(_("同意の方法"), max_length=20, choices=ConsentMethod.choices)
+    consent_note = models.CharField(_("同意の記録"), max_length=500)
+    consent_recorded_at = models.DateTimeField(_("同意の記録日時"))
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("同意を記録した担当者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("結果"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.REFERRED
+    )
+    outcome = models.TextField(_("結果の内容"), blank=True)
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+
+    objects = ReferralQuerySet.as_manager()
+    unscoped = UnscopedManager.from_queryset(ReferralQuerySet)()
+
+    class Meta:
+        verbose_name = _("専門事業者の紹介")
+        verbose_name_plural = _("専門事業者の紹介")
+        ordering: ClassVar[list[str]] = ["created_at"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(condition=~Q(consent_note=""), name="referral_consent_recorded"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.partner_id}"
 
     def audit_facility_id(self) -> int | None:
         return self.case.facility_id

@@ -16,7 +16,7 @@ from medcyber.registry.models import Facility, Member
 
 from . import queries, rules
 from .choices import OPEN_STATUSES, TRANSITIONS, Channel, EventKind, Status, Tier
-from .models import Case, CaseAttachment, CaseEvent, works_cases
+from .models import Case, CaseAttachment, CaseEvent, Referral, ReferralPartner, works_cases
 
 #: What may be attached: screenshots, logs and documents (core.documents refuses the rest).
 ATTACHMENT_TYPES = ALL_TYPES
@@ -322,3 +322,67 @@ def send_message(case: Case, *, by: Any, text: str, version: int | None, now: dt
             case, EventKind.MESSAGE, by, now, internal=False, text=text.strip(), from_desk=from_desk
         )
         return _saved(case)
+
+
+# --- referrals (DESK-5) ----------------------------------------------------------------------
+def refer(
+    case: Case,
+    *,
+    by: Any,
+    partner: ReferralPartner,
+    consent_given: bool,
+    consent_method: str,
+    consent_note: str,
+    version: int | None,
+    now: dt.datetime,
+) -> Referral:
+    """Refer the member to a specialist firm; refused without the member's recorded consent.
+    Tier 2 refers (the case has been assessed by then)."""
+    _require_operator(by)
+    if not by.has_role(Role.DESK_TIER2):
+        raise CaseError(_("専門事業者の紹介は2次対応の担当者が行います。"))
+    if not consent_given or not consent_note.strip():
+        raise CaseError(
+            _("紹介には会員の同意が必要です。同意を得たことと、その内容を記録してください。")
+        )
+    if not partner.active:
+        raise CaseError(_("この事業者は現在紹介できません。"))
+    with transaction.atomic():
+        case = _locked(case, version)
+        referral = Referral.objects.create(
+            case=case,
+            partner=partner,
+            consent_method=consent_method,
+            consent_note=consent_note.strip(),
+            consent_recorded_at=now,
+            consent_recorded_by=by,
+        )
+        _event(
+            case, EventKind.REFERRED, by, now, internal=False, text=partner.name, partner=partner.pk
+        )
+        _saved(case)
+    return referral
+
+
+def record_referral_outcome(
+    referral: Referral, *, by: Any, status: str, outcome: str, now: dt.datetime
+) -> Referral:
+    _require_operator(by)
+    with transaction.atomic():
+        referral = (
+            Referral.unscoped.select_for_update()
+            .select_related("case", "partner")
+            .get(pk=referral.pk)
+        )
+        referral.status, referral.outcome = status, outcome.strip()
+        referral.save()
+        label = referral.get_status_display()
+        _event(
+            referral.case,
+            EventKind.REFERRAL_OUTCOME,
+            by,
+            now,
+            text=f"{referral.partner.name}: {label} {referral.outcome}".strip(),
+            referral=referral.pk,
+        )
+    return referral

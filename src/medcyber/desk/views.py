@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,10 +26,19 @@ from medcyber.accounts.roles import Role
 from medcyber.core import audit
 
 from . import callers, queries, services
-from .choices import Channel, Tier
-from .forms import AssignForm, MatchForm, PhoneIntakeForm, ReasonForm, StatusForm, TextForm
+from .choices import Channel, PartnerKind, Tier
+from .forms import (
+    AssignForm,
+    MatchForm,
+    OutcomeForm,
+    PhoneIntakeForm,
+    ReasonForm,
+    ReferForm,
+    StatusForm,
+    TextForm,
+)
 from .guidance import guidance_for
-from .models import Case, sees_all_cases, works_cases
+from .models import Case, Referral, ReferralPartner, sees_all_cases, works_cases
 
 PAGE_SIZE = 50
 
@@ -56,6 +66,10 @@ def _case(request: HttpRequest, pk: int) -> Case:
         return queries.case_for(request.user, pk)
     except Case.DoesNotExist:
         raise Http404 from None
+
+
+def _partners() -> list[ReferralPartner]:
+    return list(ReferralPartner.objects.filter(active=True))
 
 
 def _operators() -> list[User]:
@@ -163,6 +177,11 @@ def _panel_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, 
         "note_form": forms.get("note_form") or TextForm(initial=version, prefix="note"),
         "message_form": forms.get("message_form") or TextForm(initial=version, prefix="message"),
         "match_form": MatchForm(initial=version),
+        "referrals": list(
+            Referral.objects.visible_to(request.user).filter(case=case).select_related("partner")
+        ),
+        "refer_form": forms.get("refer_form") or ReferForm(initial=version, partners=_partners()),
+        "outcome_form": OutcomeForm(),
         "error": forms.get("error"),
     }
 
@@ -310,3 +329,60 @@ def case_match(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     return _act(request, pk, MatchForm, "match_form", do)
+
+
+@require_POST
+@login_required
+def case_refer(request: HttpRequest, pk: int) -> HttpResponse:
+    partners = {p.pk: p for p in _partners()}
+
+    def do(case: Case, data: dict[str, Any]) -> Case:
+        services.refer(
+            case,
+            by=request.user,
+            partner=partners[data["partner"]],
+            consent_given=data["consent_given"],
+            consent_method=data["consent_method"],
+            consent_note=data["consent_note"],
+            version=data["version"],
+            now=timezone.now(),
+        )
+        return _case(request, case.pk)
+
+    return _act(request, pk, ReferForm, "refer_form", do, partners=list(partners.values()))
+
+
+@require_POST
+@login_required
+def referral_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_operator(request.user)
+    try:
+        referral = Referral.objects.visible_to(request.user).get(pk=pk)
+    except Referral.DoesNotExist:
+        raise Http404 from None
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        services.record_referral_outcome(
+            referral,
+            by=request.user,
+            status=form.cleaned_data["status"],
+            outcome=form.cleaned_data["outcome"],
+            now=timezone.now(),
+        )
+    else:
+        messages.error(request, _("入力内容を確認してください。"))
+    return redirect("desk:case", pk=referral.case_id)
+
+
+@require_GET
+@login_required
+def partners(request: HttpRequest) -> HttpResponse:
+    """The referral directory, by kind and region."""
+    _require_case_role(request.user)
+    rows = ReferralPartner.objects.filter(active=True)
+    if kind := request.GET.get("kind"):
+        rows = rows.filter(kind=kind)
+    if region := request.GET.get("region", "").strip()[:20]:
+        rows = rows.filter(Q(regions__contains=region) | Q(regions__contains="全国"))
+    context = {"partners": list(rows), "kinds": PartnerKind.choices, "kind": kind, "region": region}
+    return render(request, "desk/partners.html", context)
