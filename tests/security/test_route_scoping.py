@@ -218,6 +218,16 @@ def _referral_b(w: World) -> dict[str, Any]:
     return {"pk": referral.pk}
 
 
+def _answer(w: World) -> dict[str, Any]:
+    """A published article of the answers library (no tenant)."""
+    from medcyber.desk.models import Answer
+
+    answer = Answer.objects.filter(published=True).first() or Answer.objects.create(
+        title="身代金を要求されたら", body="支払わないでください。", published=True
+    )
+    return {"pk": answer.pk}
+
+
 IMPORT_ADMINS = frozenset({Role.ASSOCIATION_ADMIN})
 CASE_READERS = frozenset({Role.DESK_TIER1, Role.DESK_TIER2, Role.ASSOCIATION_ADMIN, Role.AUDITOR})
 DESK_OPERATORS = frozenset({Role.DESK_TIER1, Role.DESK_TIER2})
@@ -296,6 +306,9 @@ ROUTE_RULES: dict[str, Rule] = {
         kwargs=_referral_b, allowed=DESK_OPERATORS, refused=(403,), method="post", ok=(302,)
     ),
     "desk:partners": Rule(allowed=CASE_READERS, refused=(403,)),
+    # the answers library holds no tenant data: every signed-in user reads it
+    "desk:answers": PAGE,
+    "desk:answer": Rule(kwargs=_answer, ok=(200,)),
     "desk:my_cases": Rule(allowed=TENANT_ROLES, refused=(403,), absent=True),
     "desk:web_intake": Rule(allowed=TENANT_ROLES, refused=(403,), absent=True),
     "desk:my_case": Rule(kwargs=_case_b, allowed=NO_ROLES, refused=(403, 404)),

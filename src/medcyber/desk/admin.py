@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from medcyber.core.admin_mixins import AssociationAdminMixin
 
-from .models import DeskHours, ReferralPartner, SlaTarget
+from .models import Answer, DeskHours, ReferralPartner, SlaTarget
 
 
 @admin.register(DeskHours)
@@ -24,3 +24,10 @@ class ReferralPartnerAdmin(AssociationAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "regions", "phone", "active")
     list_filter = ("kind", "active")
     search_fields = ("name", "regions", "specialities")
+
+
+@admin.register(Answer)
+class AnswerAdmin(AssociationAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "category", "published", "updated_at")
+    list_filter = ("category", "published")
+    search_fields = ("title",)

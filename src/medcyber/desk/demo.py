@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 
@@ -19,7 +20,7 @@ from medcyber.registry.models import Facility, FacilityManagement
 
 from . import services
 from .choices import Channel, Status
-from .models import Case, ReferralPartner
+from .models import Answer, Case, ReferralPartner
 from .rules import DESK_TIME_ZONE
 
 TIER1 = f"tier1@{registry_demo.DEMO_EMAIL_DOMAIN}"
@@ -121,6 +122,35 @@ PARTNERS: tuple[dict[str, str], ...] = (
 )  # fmt: skip
 
 
+ANSWERS: tuple[dict[str, Any], ...] = (
+    {
+        "title": "身代金を要求する画面が出たとき", "category": "cyber_attack", "published": True,
+        "body": "1. すぐにネットワークケーブルを抜き、Wi-Fiを切ってください。\n"
+                "2. 電源は切らず、画面と脅迫文をそのまま残して写真を撮ってください。\n"
+                "3. 身代金は支払わず、犯人に連絡しないでください。\n"
+                "4. 相談窓口に電話してください。",
+    },
+    {
+        "title": "VPN装置のファームウェア更新", "category": "diagnosis", "published": True,
+        "body": "VPN装置は攻撃の入口になりやすい機器です。保守業者に最新のファームウェアへの"
+                "更新を依頼し、管理画面をインターネットに公開しないでください。",
+    },
+    {
+        "title": "ガイドライン第6.0版のバックアップ要件", "category": "guideline",
+        "published": True,
+        "body": "バックアップは複数の世代を、ネットワークから切り離した場所にも保管します。"
+                "立入検査では保管方法と復元の手順を確認されます。",
+    },
+)  # fmt: skip
+
+
+def _load_answers(created: Counter[str]) -> None:
+    for values in ANSWERS:
+        if not Answer.objects.filter(title=values["title"]).exists():
+            Answer.objects.create(**values)
+            created[Answer._meta.label] += 1
+
+
 def _load_partners(created: Counter[str]) -> None:
     for values in PARTNERS:
         if not ReferralPartner.objects.filter(name=values["name"]).exists():
@@ -198,6 +228,7 @@ def load() -> Counter[str]:
     if len(users) < 3:
         return created  # the registry's demo accounts are not loaded
     _load_partners(created)
+    _load_answers(created)
     now = timezone.now()
     existing = set(
         Case.unscoped.filter(summary__in=[c.summary for c in CASES]).values_list(

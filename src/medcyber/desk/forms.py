@@ -171,3 +171,17 @@ class ReferForm(VersionedForm):
 class OutcomeForm(forms.Form):
     status = forms.ChoiceField(label=_("結果"), choices=ReferralStatus.choices)
     outcome = forms.CharField(label=_("結果の内容"), max_length=2000, required=False)
+
+
+class MessageForm(TextForm):
+    """A message to the member, optionally linking an article of the answers library."""
+
+    answer = forms.TypedChoiceField(
+        label=_("回答集の記事を添える"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args: Any, answers: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["answer"]).choices = [("", "—")] + [
+            (a.pk, a.title) for a in answers
+        ]

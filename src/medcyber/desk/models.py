@@ -352,3 +352,24 @@ class Referral(AuditedModel):
 
     def audit_facility_id(self) -> int | None:
         return self.case.facility_id
+
+
+class Answer(AuditedModel):
+    """An article of the answers library (DESK-6): what tier 1 tells members, written once.
+    Members read the published ones; the desk links them into replies."""
+
+    title = models.CharField(_("題名"), max_length=200)
+    body = models.TextField(_("本文"))
+    category = models.CharField(
+        _("相談の種類"), max_length=20, choices=Category.choices, blank=True
+    )
+    published = models.BooleanField(_("公開"), default=False)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("回答集の記事")
+        verbose_name_plural = _("回答集")
+        ordering: ClassVar[list[str]] = ["category", "title"]
+
+    def __str__(self) -> str:
+        return str(self.title)

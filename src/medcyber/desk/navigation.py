@@ -17,9 +17,13 @@ def desk_items(user: Any) -> list[NavItem]:
         return [
             NavItem(_("電話受付"), reverse("desk:phone_intake")),
             NavItem(_("相談の一覧"), reverse("desk:queue")),
+            NavItem(_("回答集"), reverse("desk:answers")),
         ]
     if sees_all_cases(user):
         return [NavItem(_("相談の一覧"), reverse("desk:queue"))]
     if not user.is_programme_staff:
-        return [NavItem(_("相談窓口へのご相談"), reverse("desk:my_cases"))]
+        return [
+            NavItem(_("相談窓口へのご相談"), reverse("desk:my_cases")),
+            NavItem(_("回答集"), reverse("desk:answers")),
+        ]
     return []

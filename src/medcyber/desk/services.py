@@ -16,7 +16,15 @@ from medcyber.registry.models import Facility, Member
 
 from . import queries, rules
 from .choices import OPEN_STATUSES, TRANSITIONS, Channel, EventKind, Status, Tier
-from .models import Case, CaseAttachment, CaseEvent, Referral, ReferralPartner, works_cases
+from .models import (
+    Answer,
+    Case,
+    CaseAttachment,
+    CaseEvent,
+    Referral,
+    ReferralPartner,
+    works_cases,
+)
 
 #: What may be attached: screenshots, logs and documents (core.documents refuses the rest).
 ATTACHMENT_TYPES = ALL_TYPES
@@ -301,7 +309,15 @@ def add_note(case: Case, *, by: Any, text: str, version: int | None, now: dt.dat
         return _saved(case)
 
 
-def send_message(case: Case, *, by: Any, text: str, version: int | None, now: dt.datetime) -> Case:
+def send_message(
+    case: Case,
+    *,
+    by: Any,
+    text: str,
+    version: int | None,
+    now: dt.datetime,
+    answer: Answer | None = None,
+) -> Case:
     """A message between the desk and the member, on the member's timeline too.
 
     The desk's first message stops the first-response clock; a member's reply to a case
@@ -318,8 +334,16 @@ def send_message(case: Case, *, by: Any, text: str, version: int | None, now: dt
             case.first_responded_at = now
         if not from_desk and case.status == Status.WAITING_MEMBER:
             case.status = Status.IN_PROGRESS
+        linked = {"answer": answer.pk, "answer_title": answer.title} if answer else {}
         _event(
-            case, EventKind.MESSAGE, by, now, internal=False, text=text.strip(), from_desk=from_desk
+            case,
+            EventKind.MESSAGE,
+            by,
+            now,
+            internal=False,
+            text=text.strip(),
+            from_desk=from_desk,
+            **linked,
         )
         return _saved(case)
 

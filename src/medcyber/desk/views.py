@@ -25,11 +25,12 @@ from medcyber.accounts.models import User
 from medcyber.accounts.roles import Role
 from medcyber.core import audit
 
-from . import callers, queries, services
+from . import answers, callers, queries, services
 from .choices import Channel, PartnerKind, Tier
 from .forms import (
     AssignForm,
     MatchForm,
+    MessageForm,
     OutcomeForm,
     PhoneIntakeForm,
     ReasonForm,
@@ -38,7 +39,7 @@ from .forms import (
     TextForm,
 )
 from .guidance import guidance_for
-from .models import Case, Referral, ReferralPartner, sees_all_cases, works_cases
+from .models import Answer, Case, Referral, ReferralPartner, sees_all_cases, works_cases
 
 PAGE_SIZE = 50
 
@@ -66,6 +67,10 @@ def _case(request: HttpRequest, pk: int) -> Case:
         return queries.case_for(request.user, pk)
     except Case.DoesNotExist:
         raise Http404 from None
+
+
+def _answers(request: HttpRequest, case: Case) -> list[Answer]:
+    return list(answers.search_answers(request.user, "", case.category).filter(published=True))
 
 
 def _partners() -> list[ReferralPartner]:
@@ -175,7 +180,8 @@ def _panel_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, 
         or AssignForm(initial={**version, "assignee": case.assignee_id}, operators=_operators()),
         "reason_form": forms.get("reason_form") or ReasonForm(initial=version),
         "note_form": forms.get("note_form") or TextForm(initial=version, prefix="note"),
-        "message_form": forms.get("message_form") or TextForm(initial=version, prefix="message"),
+        "message_form": forms.get("message_form")
+        or MessageForm(initial=version, prefix="message", answers=_answers(request, case)),
         "match_form": MatchForm(initial=version),
         "referrals": list(
             Referral.objects.visible_to(request.user).filter(case=case).select_related("partner")
@@ -303,12 +309,28 @@ def case_note(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def case_message(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_operator(request.user)
+    linkable = {a.pk: a for a in _answers(request, _case(request, pk))}
+
     def do(case: Case, data: dict[str, Any]) -> Case:
         return services.send_message(
-            case, by=request.user, text=data["text"], version=data["version"], now=timezone.now()
+            case,
+            by=request.user,
+            text=data["text"],
+            version=data["version"],
+            now=timezone.now(),
+            answer=linkable.get(data["answer"]) if data["answer"] else None,
         )
 
-    return _act(request, pk, TextForm, "message_form", do, prefix="message")
+    return _act(
+        request,
+        pk,
+        MessageForm,
+        "message_form",
+        do,
+        prefix="message",
+        answers=list(linkable.values()),
+    )
 
 
 @require_POST
@@ -386,3 +408,24 @@ def partners(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(Q(regions__contains=region) | Q(regions__contains="全国"))
     context = {"partners": list(rows), "kinds": PartnerKind.choices, "kind": kind, "region": region}
     return render(request, "desk/partners.html", context)
+
+
+# --- answers library (DESK-6): everyone signed in reads; members see published articles ------
+@require_GET
+@login_required
+def answer_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    category = request.GET.get("category", "")
+    rows = answers.search_answers(request.user, query, category)[:100]
+    context = {"answers": list(rows), "q": query, "category": category}
+    return render(request, "desk/answers.html", context)
+
+
+@require_GET
+@login_required
+def answer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        answer = answers.answers_for(request.user).get(pk=pk)
+    except Answer.DoesNotExist:
+        raise Http404 from None
+    return render(request, "desk/answer.html", {"answer": answer})
