@@ -20,6 +20,9 @@ def navigation_for(user: Any) -> list[NavItem]:
     if user is None or not user.is_authenticated:
         return []
     items = [NavItem(_("ダッシュボード"), reverse("dashboard"))]
+    from medcyber.desk.navigation import desk_items
+
+    items += desk_items(user)
     if user.sees_all_facilities:
         items.append(NavItem(_("会員・施設検索"), reverse("registry:member_search")))
         if user.has_role("association_admin"):

@@ -1,0 +1,412 @@
+"""Every write of the desk: one function per use case, one transaction, timeline and audit
+included. Changes to a case name the version the operator saw; if someone else changed the
+case meanwhile, :class:`CaseConflict` says so and nothing is overwritten."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from medcyber.accounts.roles import Role
+from medcyber.core.documents import ALL_TYPES, store_upload
+from medcyber.registry.models import Facility, Member
+
+from . import queries, rules
+from .choices import OPEN_STATUSES, TRANSITIONS, Channel, EventKind, Status, Tier
+from .models import (
+    Answer,
+    Case,
+    CaseAttachment,
+    CaseEvent,
+    Referral,
+    ReferralPartner,
+    works_cases,
+)
+
+#: What may be attached: screenshots, logs and documents (core.documents refuses the rest).
+ATTACHMENT_TYPES = ALL_TYPES
+
+
+class CaseError(Exception):
+    """A change the desk's rules refuse; the message is for the person who asked."""
+
+
+class CaseConflict(CaseError):
+    """Someone else changed the case since it was opened on this screen."""
+
+
+def _require_operator(user: Any) -> None:
+    if not works_cases(user):
+        raise CaseError(_("相談窓口の担当者だけが行えます。"))
+
+
+def _event(
+    case: Case,
+    kind: str,
+    by: Any,
+    now: dt.datetime,
+    *,
+    text: str = "",
+    internal: bool = True,
+    **data: Any,
+) -> CaseEvent:
+    event = CaseEvent(
+        case=case,
+        kind=kind,
+        internal=internal,
+        actor=by if getattr(by, "is_authenticated", False) else None,
+        text=text,
+        data=data,
+        occurred_at=now,
+    )
+    event.save()
+    return event
+
+
+def _locked(case: Case, version: int | None) -> Case:
+    """The case row locked for this transaction, refused when its version moved on."""
+    current = Case.unscoped.select_for_update().get(pk=case.pk)
+    if version is not None and current.version != version:
+        raise CaseConflict(
+            _(
+                "この相談は他の担当者が先に更新しました（%(who)s）。画面を読み込み直して、"
+                "最新の内容を確認してからやり直してください。"
+            )
+            % {"who": _last_actor(current)}
+        )
+    return current
+
+
+def _last_actor(case: Case) -> str:
+    event = CaseEvent.unscoped.filter(case=case).select_related("actor").order_by("-pk").first()
+    return str(event.actor) if event and event.actor else _("不明")
+
+
+def _saved(case: Case) -> Case:
+    case.version += 1
+    case.save()
+    return case
+
+
+# --- intake ----------------------------------------------------------------------------------
+def open_case(
+    *,
+    by: Any,
+    channel: str,
+    category: str,
+    severity: str,
+    patient_data: str,
+    summary: str,
+    description: str = "",
+    facility: Facility | None = None,
+    member: Member | None = None,
+    caller_name: str = "",
+    caller_phone: str = "",
+    caller_email: str = "",
+    caller_facility_name: str = "",
+    now: dt.datetime,
+) -> Case:
+    """Log a call (an operator on the line) or a web form (a member or facility staff).
+
+    SLA clocks start at once and count desk hours only; a web case out of hours is accepted,
+    queued and acknowledged with the next opening time (by e-mail after the commit).
+    """
+    if channel == Channel.PHONE:
+        _require_operator(by)
+    schedule = queries.desk_schedule(now)
+    target = rules.target_for(queries.sla_targets(), category, severity)
+    with transaction.atomic():
+        case = Case(
+            channel=channel,
+            facility=facility,
+            member=member,
+            caller_name=caller_name,
+            caller_phone=caller_phone,
+            caller_email=caller_email,
+            caller_facility_name=caller_facility_name,
+            reported_by=by,
+            category=category,
+            severity=severity,
+            patient_data=patient_data,
+            summary=summary,
+            description=description,
+            received_at=now,
+            out_of_hours=not rules.is_open(schedule, now),
+            first_response_due=rules.add_desk_time(schedule, now, target.first_response),
+            resolution_due=rules.add_desk_time(schedule, now, target.resolution),
+            # on the phone the operator is answering already
+            first_responded_at=now if channel == Channel.PHONE else None,
+            status=Status.IN_PROGRESS if channel == Channel.PHONE else Status.NEW,
+            assignee=by if channel == Channel.PHONE else None,
+        )
+        case.save()
+        _event(case, EventKind.OPENED, by, now, internal=False, channel=channel)
+        if channel == Channel.WEB:
+            from .tasks import send_acknowledgement
+
+            transaction.on_commit(lambda: send_acknowledgement.enqueue(case.pk))
+    return case
+
+
+def next_opening(now: dt.datetime) -> dt.datetime:
+    return rules.next_opening(queries.desk_schedule(now), now)
+
+
+def attach_files(
+    case: Case, *, by: Any, files: list[Any], now: dt.datetime
+) -> list[CaseAttachment]:
+    """Store files on a case (checked, scanned, encrypted); call outside a transaction.
+
+    Raises ``DocumentRejected`` for the first file that may not be kept; files before it stay.
+    """
+    added = []
+    for file in files:
+        document = store_upload(
+            file,
+            purpose="desk_attachment",
+            owner=by,
+            facility=case.facility,
+            allowed_types=ATTACHMENT_TYPES,
+        )
+        with transaction.atomic():
+            attachment = CaseAttachment.objects.create(case=case, document=document)
+            _event(
+                case,
+                EventKind.ATTACHMENT,
+                by,
+                now,
+                internal=False,
+                text=document.original_name,
+                document=str(document.public_id),
+            )
+        added.append(attachment)
+    return added
+
+
+def match_caller(
+    case: Case,
+    *,
+    by: Any,
+    facility: Facility | None,
+    member: Member | None,
+    version: int | None,
+    now: dt.datetime,
+) -> Case:
+    """Link an unidentified caller to the registry once they are known."""
+    _require_operator(by)
+    with transaction.atomic():
+        case = _locked(case, version)
+        case.facility, case.member = facility, member
+        _event(
+            case,
+            EventKind.MATCHED,
+            by,
+            now,
+            text=" / ".join(str(x) for x in (facility, member) if x is not None),
+            facility=facility.pk if facility else None,
+            member=member.pk if member else None,
+        )
+        return _saved(case)
+
+
+# --- workflow --------------------------------------------------------------------------------
+def change_status(
+    case: Case, *, by: Any, status: str, version: int | None, now: dt.datetime, text: str = ""
+) -> Case:
+    _require_operator(by)
+    with transaction.atomic():
+        case = _locked(case, version)
+        if status not in TRANSITIONS.get(case.status, frozenset()):
+            raise CaseError(
+                _("「%(old)s」から「%(new)s」には変更できません。")
+                % {"old": Status(case.status).label, "new": Status(status).label}
+            )
+        old = case.status
+        case.status = status
+        if status == Status.RESOLVED:
+            case.resolved_at = now
+        elif status == Status.REOPENED:
+            case.resolved_at = None
+        if status not in OPEN_STATUSES and case.first_responded_at is None:
+            case.first_responded_at = now
+        _event(case, EventKind.STATUS, by, now, internal=False, text=text, old=old, new=status)
+        return _saved(case)
+
+
+def _may_work_tier(user: Any, tier: int) -> bool:
+    if tier == Tier.TIER2:
+        return bool(user.has_role(Role.DESK_TIER2))
+    return bool(user.has_role(Role.DESK_TIER1, Role.DESK_TIER2))
+
+
+def assign(case: Case, *, by: Any, assignee: Any, version: int | None, now: dt.datetime) -> Case:
+    """Give the case to an operator of its tier (or to nobody, back to the queue)."""
+    _require_operator(by)
+    with transaction.atomic():
+        case = _locked(case, version)
+        if assignee is not None and not (
+            works_cases(assignee) and _may_work_tier(assignee, case.tier)
+        ):
+            raise CaseError(_("この担当者はこの段階の相談を担当できません。"))
+        case.assignee = assignee
+        _event(
+            case,
+            EventKind.ASSIGNED,
+            by,
+            now,
+            text=str(assignee or ""),
+            assignee=getattr(assignee, "pk", None),
+        )
+        case = _saved(case)
+        if assignee is not None and assignee != by:
+            from .tasks import notify_assignee
+
+            transaction.on_commit(lambda: notify_assignee.enqueue(case.pk))
+        return case
+
+
+def escalate(case: Case, *, by: Any, reason: str, version: int | None, now: dt.datetime) -> Case:
+    """Tier 1 → tier 2, with the reason tier 2 reads first; the case goes back to the queue."""
+    _require_operator(by)
+    if not reason.strip():
+        raise CaseError(_("2次対応へ引き継ぐ理由を入力してください。"))
+    with transaction.atomic():
+        case = _locked(case, version)
+        if case.tier == Tier.TIER2:
+            raise CaseError(_("この相談はすでに2次対応です。"))
+        case.tier, case.assignee = Tier.TIER2, None
+        _event(case, EventKind.ESCALATED, by, now, text=reason.strip())
+        return _saved(case)
+
+
+def de_escalate(case: Case, *, by: Any, reason: str, version: int | None, now: dt.datetime) -> Case:
+    """Tier 2 hands a case back to tier 1 (tier 2 operators only)."""
+    _require_operator(by)
+    if not by.has_role(Role.DESK_TIER2):
+        raise CaseError(_("1次対応へ戻せるのは2次対応の担当者だけです。"))
+    if not reason.strip():
+        raise CaseError(_("1次対応へ戻す理由を入力してください。"))
+    with transaction.atomic():
+        case = _locked(case, version)
+        if case.tier == Tier.TIER1:
+            raise CaseError(_("この相談はすでに1次対応です。"))
+        case.tier, case.assignee = Tier.TIER1, None
+        _event(case, EventKind.DEESCALATED, by, now, text=reason.strip())
+        return _saved(case)
+
+
+def add_note(case: Case, *, by: Any, text: str, version: int | None, now: dt.datetime) -> Case:
+    """An internal note: the desk sees it, the member never does."""
+    _require_operator(by)
+    if not text.strip():
+        raise CaseError(_("メモを入力してください。"))
+    with transaction.atomic():
+        case = _locked(case, version)
+        _event(case, EventKind.NOTE, by, now, text=text.strip())
+        return _saved(case)
+
+
+def send_message(
+    case: Case,
+    *,
+    by: Any,
+    text: str,
+    version: int | None,
+    now: dt.datetime,
+    answer: Answer | None = None,
+) -> Case:
+    """A message between the desk and the member, on the member's timeline too.
+
+    The desk's first message stops the first-response clock; a member's reply to a case
+    waiting for them puts it back in progress.
+    """
+    if not text.strip():
+        raise CaseError(_("メッセージを入力してください。"))
+    from_desk = works_cases(by)
+    if not from_desk and by.is_programme_staff:
+        raise CaseError(_("相談窓口の担当者だけが行えます。"))
+    with transaction.atomic():
+        case = _locked(case, version)
+        if from_desk and case.first_responded_at is None:
+            case.first_responded_at = now
+        if not from_desk and case.status == Status.WAITING_MEMBER:
+            case.status = Status.IN_PROGRESS
+        linked = {"answer": answer.pk, "answer_title": answer.title} if answer else {}
+        _event(
+            case,
+            EventKind.MESSAGE,
+            by,
+            now,
+            internal=False,
+            text=text.strip(),
+            from_desk=from_desk,
+            **linked,
+        )
+        return _saved(case)
+
+
+# --- referrals (DESK-5) ----------------------------------------------------------------------
+def refer(
+    case: Case,
+    *,
+    by: Any,
+    partner: ReferralPartner,
+    consent_given: bool,
+    consent_method: str,
+    consent_note: str,
+    version: int | None,
+    now: dt.datetime,
+) -> Referral:
+    """Refer the member to a specialist firm; refused without the member's recorded consent.
+    Tier 2 refers (the case has been assessed by then)."""
+    _require_operator(by)
+    if not by.has_role(Role.DESK_TIER2):
+        raise CaseError(_("専門事業者の紹介は2次対応の担当者が行います。"))
+    if not consent_given or not consent_note.strip():
+        raise CaseError(
+            _("紹介には会員の同意が必要です。同意を得たことと、その内容を記録してください。")
+        )
+    if not partner.active:
+        raise CaseError(_("この事業者は現在紹介できません。"))
+    with transaction.atomic():
+        case = _locked(case, version)
+        referral = Referral.objects.create(
+            case=case,
+            partner=partner,
+            consent_method=consent_method,
+            consent_note=consent_note.strip(),
+            consent_recorded_at=now,
+            consent_recorded_by=by,
+        )
+        _event(
+            case, EventKind.REFERRED, by, now, internal=False, text=partner.name, partner=partner.pk
+        )
+        _saved(case)
+    return referral
+
+
+def record_referral_outcome(
+    referral: Referral, *, by: Any, status: str, outcome: str, now: dt.datetime
+) -> Referral:
+    _require_operator(by)
+    with transaction.atomic():
+        referral = (
+            Referral.unscoped.select_for_update()
+            .select_related("case", "partner")
+            .get(pk=referral.pk)
+        )
+        referral.status, referral.outcome = status, outcome.strip()
+        referral.save()
+        label = referral.get_status_display()
+        _event(
+            referral.case,
+            EventKind.REFERRAL_OUTCOME,
+            by,
+            now,
+            text=f"{referral.partner.name}: {label} {referral.outcome}".strip(),
+            referral=referral.pk,
+        )
+    return referral

@@ -1,0 +1,201 @@
+"""The desk's pages: phone intake with caller lookup, the case page's htmx actions, queues,
+and a member's web intake out of hours."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from medcyber.accounts.roles import Role
+from medcyber.desk import services
+from medcyber.desk.choices import Channel, Status, Tier
+from medcyber.desk.models import Case, CaseEvent
+from medcyber.desk.rules import DESK_TIME_ZONE
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+CASE = {
+    "category": "cyber_attack",
+    "severity": "urgent",
+    "patient_data": "yes",
+    "summary": "身代金を要求する画面が出た",
+    "description": "受付のパソコン2台",
+}
+
+
+@pytest.fixture
+def operator(client: Any) -> Any:
+    user = factories.staff_user(Role.DESK_TIER1)
+    client.force_login(user)
+    return user
+
+
+def test_caller_lookup_by_member_number_kana_and_phone(client: Any, operator: Any) -> None:
+    _user, member, facility = factories.member_with_facility()
+    url = reverse("desk:phone_intake")
+    for query in (member.membership_number, "ｻｸﾗ", "さくら診療所", "03-3946-2121"):
+        response = client.get(url, {"q": query}, headers={"HX-Request": "true"})
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert f'value="{facility.pk}:{member.pk}"' in body, query
+        assert "<html" not in body  # the fragment alone
+    empty = client.get(url, {"q": "9999999"}, headers={"HX-Request": "true"}).content.decode()
+    assert "台帳にありません" in empty
+
+
+def test_a_known_caller_is_logged_in_one_post(client: Any, operator: Any) -> None:
+    _user, member, facility = factories.member_with_facility()
+    response = client.post(
+        reverse("desk:phone_intake"), {"caller": f"{facility.pk}:{member.pk}", **CASE}
+    )
+    case = Case.unscoped.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "desk:case", args=[case.pk]
+    )
+    assert (case.facility, case.member, case.channel) == (facility, member, Channel.PHONE)
+    assert case.caller_name == str(member)
+    page = client.get(response["Location"]).content.decode()
+    assert case.reference in page and "期限内" in page
+
+
+def test_phone_intake_refuses_an_unknown_caller_key_and_a_missing_caller(
+    client: Any, operator: Any
+) -> None:
+    response = client.post(reverse("desk:phone_intake"), {"caller": "999999:0", **CASE})
+    assert "台帳に見つかりません" in response.content.decode()
+    response = client.post(reverse("desk:phone_intake"), {"caller": "", **CASE})
+    assert "氏名または電話番号を入力してください" in response.content.decode()
+    assert not Case.unscoped.exists()
+
+
+def test_html_in_text_fields_is_shown_escaped(client: Any, operator: Any) -> None:
+    client.post(
+        reverse("desk:phone_intake"),
+        {"caller": "", "caller_name": "<script>alert(1)</script>", **CASE, "summary": "<b>x</b>"},
+    )
+    case = Case.unscoped.get()
+    page = client.get(reverse("desk:case", args=[case.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    assert "<b>x</b>" not in page
+
+
+def _case(operator: Any, facility: Any = None) -> Case:
+    return services.open_case(
+        by=operator,
+        channel=Channel.PHONE,
+        facility=facility,
+        caller_name="電話の方",
+        now=dt.datetime.now(dt.UTC),
+        **CASE,
+    )
+
+
+def test_case_actions_answer_htmx_with_the_panel(client: Any, operator: Any) -> None:
+    case = _case(operator)
+    url = reverse("desk:case_escalate", args=[case.pk])
+    response = client.post(
+        url,
+        {"version": case.version, "reason": "暗号化が広がっている"},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and 'id="case-panel"' in body and "<html" not in body
+    assert "2次対応" in body and "暗号化が広がっている" in body
+    case.refresh_from_db()
+    assert case.tier == Tier.TIER2
+    # the same stale version again: a clear conflict, nothing changed
+    stale = client.post(
+        reverse("desk:case_note", args=[case.pk]),
+        {"note-version": case.version - 1, "note-text": "古い画面から"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert "他の担当者が先に更新しました" in stale
+    assert not CaseEvent.unscoped.filter(kind="note").exists()
+
+
+def test_a_note_and_a_message_without_htmx_redirect_back(client: Any, operator: Any) -> None:
+    case = _case(operator)
+    response = client.post(
+        reverse("desk:case_message", args=[case.pk]),
+        {"message-version": case.version, "message-text": "ケーブルを抜いてください"},
+    )
+    assert response.status_code == 302
+    assert CaseEvent.unscoped.filter(kind="message", internal=False).count() == 1
+
+
+def test_queue_and_breaches_show_the_sla_state(client: Any, operator: Any) -> None:
+    with time_machine.travel(dt.datetime(2026, 11, 1, 10, tzinfo=DESK_TIME_ZONE)):
+        late = _case(operator)
+    fresh = _case(operator)
+    queue = client.get(reverse("desk:queue"), {"tier": "1"}).content.decode()
+    assert late.reference in queue and fresh.reference in queue and "期限超過" in queue
+    breaches = client.get(reverse("desk:breaches")).content.decode()
+    assert late.reference in breaches and fresh.reference not in breaches
+
+
+def test_tenants_and_other_staff_are_refused_the_operator_screens(client: Any) -> None:
+    user, _m, _f = factories.member_with_facility()
+    client.force_login(user)
+    assert client.get(reverse("desk:queue")).status_code == 403
+    client.force_login(factories.staff_user(Role.AUDITOR))
+    assert client.get(reverse("desk:queue")).status_code == 200
+    assert client.get(reverse("desk:phone_intake")).status_code == 403
+
+
+@time_machine.travel(dt.datetime(2026, 11, 29, 22, 30, tzinfo=DESK_TIME_ZONE))
+def test_a_member_writes_in_at_night_and_sees_when_the_desk_opens(
+    client: Any, settings: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    user, _member, facility = factories.member_with_facility()
+    client.force_login(user)
+    page = client.get(reverse("desk:web_intake")).content.decode()
+    assert "身代金は支払わないでください" in page
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(
+            reverse("desk:web_intake"), {"facility": facility.pk, **CASE}, follow=True
+        )
+    body = response.content.decode()
+    case = Case.unscoped.get()
+    assert case.channel == Channel.WEB and case.status == Status.NEW and case.out_of_hours
+    assert "受付番号 " + case.reference in body
+    assert "2026年11月30日 06:00 から対応します" in body
+
+
+def test_web_intake_refuses_an_exe_renamed_png_and_keeps_the_case(
+    client: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    user, _member, facility = factories.member_with_facility()
+    client.force_login(user)
+    fake = SimpleUploadedFile("screen.png", b"MZ\x90\x00" + b"\x00" * 100, content_type="image/png")
+    response = client.post(
+        reverse("desk:web_intake"),
+        {"facility": facility.pk, **CASE, "attachments": [fake]},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "添付ファイルを受け付けられませんでした" in body
+    assert Case.unscoped.count() == 1 and not Case.unscoped.get().attachments.exists()
+
+
+def test_a_member_never_sees_another_facilitys_case_or_internal_notes(client: Any) -> None:
+    operator = factories.staff_user(Role.DESK_TIER1)
+    user_a, _m, facility_a = factories.member_with_facility()
+    _user_b, _m, facility_b = factories.member_with_facility()
+    mine, theirs = _case(operator, facility_a), _case(operator, facility_b)
+    services.add_note(
+        mine, by=operator, text="内部だけのメモ", version=None, now=dt.datetime.now(dt.UTC)
+    )
+    client.force_login(user_a)
+    assert client.get(reverse("desk:my_case", args=[theirs.pk])).status_code == 404
+    page = client.get(reverse("desk:my_case", args=[mine.pk])).content.decode()
+    assert mine.reference in page and "内部だけのメモ" not in page
+    listing = client.get(reverse("desk:my_cases")).content.decode()
+    assert mine.reference in listing and theirs.reference not in listing
