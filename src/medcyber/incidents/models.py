@@ -95,6 +95,7 @@ class Incident(AuditedModel):
                 condition=Q(occurred_at__isnull=True)
                 | Q(occurred_at__lte=models.F("discovered_at")),
                 name="incident_discovered_after_occurred",
+                violation_error_message=_("発覚日が発生日より前になっています。"),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=IncidentKind.values), name="incident_kind_known"

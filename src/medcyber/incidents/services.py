@@ -121,6 +121,13 @@ def update_incident(
                 row.delete()
         for day in sorted(wanted - set(have)):
             ClosureDay.objects.create(incident=incident, day=day)
+        if wanted != set(have):
+            audit.record(
+                "update",
+                "incidents.incident.closure_days",
+                incident,
+                changes={"closure_days": [sorted(have), sorted(wanted)]},
+            )
     incident.full_clean()
     incident.save()
     return recompute_obligations(incident, today=today)
