@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import DatabaseError
+
 from . import rules
 from .models import LeakReportCriteria, ObligationRule
 
@@ -16,6 +18,18 @@ def current_criteria() -> list[rules.LeakCriteria]:
     return [row.as_criteria() for row in LeakReportCriteria.objects.all()]
 
 
-def assess(facts: rules.IncidentFacts, *, today: dt.date) -> rules.Assessment:
-    """:func:`rules.assess` with the rules in force in the database."""
-    return rules.assess(facts, rules=current_rules(), criteria=current_criteria(), today=today)
+def assess(
+    facts: rules.IncidentFacts, *, today: dt.date, shipped_if_unmigrated: bool = False
+) -> rules.Assessment:
+    """:func:`rules.assess` with the rules in force in the database.
+
+    ``shipped_if_unmigrated``: a database without the rules table (a console computation run
+    before ``medcyber migrate``) uses the rules the migration would load.
+    """
+    try:
+        table, criteria = current_rules(), current_criteria()
+    except DatabaseError:
+        if not shipped_if_unmigrated:
+            raise
+        table, criteria = list(rules.BASELINE_RULES), list(rules.BASELINE_CRITERIA)
+    return rules.assess(facts, rules=table, criteria=criteria, today=today)
