@@ -315,7 +315,7 @@ ROUTE_RULES: dict[str, Rule] = {
     "api:openapi-view": Rule(api=True, public=True),
     "api:me": Rule(api=True),
     "api:list_facilities": Rule(api=True, absent=True),
-    "api:compute_obligations": Rule(api=True, method="post", ok=(200, 422)),
+    "api:compute_obligations": Rule(api=True, method="post", ok=(200, 400, 422)),
     "api:list_incidents": Rule(api=True, allowed=ALL_FACILITIES_ROLES, refused=(200,)),
     "api:get_facility": Rule(
         api=True, kwargs=lambda w: {"facility_id": w.facility_b.pk}, allowed=ALL_FACILITIES_ROLES
