@@ -226,3 +226,19 @@ def test_the_drafts_are_prefilled_editable_and_print_as_pdf_with_a_japanese_font
         assert response.content.startswith(b"%PDF")
         fonts = embedded_fonts(response.content)
         assert any("CJK" in font for font in fonts), fonts  # the Japanese font is embedded
+
+
+def test_the_history_names_each_change_as_the_screens_do() -> None:
+    user, _member, facility = factories.member_with_facility()
+    found = incident(facility, user)
+    client = _client(user)
+    data = _form(closure_days="", persons_affected="1300")
+    data["title"] = "電子カルテ停止（更新）"
+    data["discovered_at"] = timezone.localtime(found.discovered_at).strftime("%Y-%m-%dT%H:%M")
+    data["occurred_at"] = timezone.localtime(found.occurred_at).strftime("%Y-%m-%dT%H:%M")
+    client.post(reverse("incidents:edit", kwargs={"pk": found.pk}), data)
+    page = client.get(reverse("incidents:detail", kwargs={"pk": found.pk})).content.decode()
+    assert (
+        "<strong>件名</strong>：電子カルテがランサムウェアで暗号化 → 電子カルテ停止（更新）" in page
+    )
+    assert "<strong>個人データの本人の数（推定）</strong>：1200 → 1300" in page

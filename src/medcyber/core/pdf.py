@@ -10,6 +10,7 @@ rather than printing empty boxes.
 from __future__ import annotations
 
 import functools
+import logging
 import shutil
 import subprocess
 from typing import Any
@@ -17,6 +18,9 @@ from typing import Any
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
+
+# fontTools reports every font subsetting step at INFO: noise in every log that prints a PDF.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 #: The families tried in order; the first one installed is embedded (subset) in the PDF.
 JAPANESE_FONTS = ("Noto Sans CJK JP", "Noto Serif CJK JP", "IPAexGothic", "IPAexMincho")

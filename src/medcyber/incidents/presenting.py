@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -70,4 +71,61 @@ def change_messages(changes: list[rules.Change]) -> list[str]:
                 _("期限が変わりました：%(name)s %(before)s → %(after)s")
                 % {"name": name, "before": _date(change.before), "after": _date(change.after)}
             )
+    return out
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    event: Any
+    changes: list[tuple[str, str]]
+
+
+_HISTORY_MODELS = {
+    "incidents.incident": "Incident",
+    "incidents.obligation": "Obligation",
+    "incidents.jmareport": "JmaReport",
+    "incidents.reportdraft": "ReportDraft",
+}
+
+
+def _field_label(object_type: str, name: str) -> str:
+    from . import models
+
+    model = getattr(models, _HISTORY_MODELS.get(object_type, ""), None)
+    if model is not None:
+        for field in model._meta.concrete_fields:
+            if name in (field.name, field.attname):
+                return str(field.verbose_name)
+    return {"closure_days": _("新患受付を全面停止した日"), "changes": _("報告義務の変更")}.get(
+        name, name
+    )
+
+
+def _value(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return _("はい")
+    if value is False:
+        return _("いいえ")
+    if isinstance(value, list):
+        return "、".join(_value(v) for v in value)
+    if isinstance(value, dict):
+        return "、".join(f"{k}: {_value(v)}" for k, v in value.items())
+    return str(value)
+
+
+def history_rows(events: Any) -> list[HistoryRow]:
+    """Audit events with field names as the screens call them, and before → after."""
+    out = []
+    for event in events:
+        changes = []
+        for name, value in (event.changes or {}).items():
+            label = _field_label(event.object_type, name)
+            if isinstance(value, list) and len(value) == 2 and event.kind == "update":
+                text = f"{_value(value[0])} → {_value(value[1])}"
+            else:
+                text = _value(value)
+            changes.append((label, text[:300]))
+        out.append(HistoryRow(event, changes))
     return out

@@ -21,7 +21,7 @@ from medcyber.registry.models import Facility
 from . import pdf, queries, services
 from .forms import IncidentForm, JmaReportForm, ObligationForm, ReportDraftForm
 from .models import Incident, Obligation
-from .presenting import change_messages, obligation_rows
+from .presenting import change_messages, history_rows, obligation_rows
 
 
 def _incident(request: HttpRequest, pk: int, *, write: bool = False) -> Incident:
@@ -111,7 +111,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": obligation_rows(queries.obligations_of(incident), today),
             "closure_days": list(incident.closure_days.all()),
             "jma_reports": list(incident.jma_reports.select_related("filed_by")),
-            "history": queries.history(incident)[:100],
+            "history": history_rows(queries.history(incident)[:100]),
             "may_edit": queries.may_edit(request.user),
             "obligation_form": ObligationForm(initial={"done_on": today, "status": "done"}),
         },
