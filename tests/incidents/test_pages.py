@@ -242,3 +242,18 @@ def test_the_history_names_each_change_as_the_screens_do() -> None:
         "<strong>件名</strong>：電子カルテがランサムウェアで暗号化 → 電子カルテ停止（更新）" in page
     )
     assert "<strong>個人データの本人の数（推定）</strong>：1200 → 1300" in page
+
+
+def test_the_drafts_can_be_written_again_after_the_facts_change() -> None:
+    user, _member, facility = factories.member_with_facility()
+    found = incident(facility, user, cause="調査中")
+    client = _client(user)
+    url = reverse("incidents:drafts", kwargs={"pk": found.pk})
+    client.get(url)
+    from medcyber.incidents import services
+
+    services.update_incident(incident=found, by=user, cause="VPN機器の脆弱性")
+    assert "VPN機器の脆弱性" not in client.get(url).content.decode()
+    response = client.post(url, {"redraft": "1"}, follow=True)
+    page = response.content.decode()
+    assert "下書きを作り直しました" in page and "VPN機器の脆弱性" in page

@@ -283,6 +283,14 @@ def save_draft(*, draft: ReportDraft, by: Any, **fields: Any) -> ReportDraft:
 
 
 @transaction.atomic
+def redraft(*, draft: ReportDraft, by: Any) -> ReportDraft:
+    """Write the drafts again from the incident record as it is now (edits are replaced)."""
+    from .drafting import initial_draft
+
+    return save_draft(draft=draft, by=by, **initial_draft(draft.incident))
+
+
+@transaction.atomic
 def draft_for(incident: Incident) -> ReportDraft:
     """The incident's drafts, written from its record the first time they are opened."""
     from .drafting import initial_draft

@@ -222,6 +222,10 @@ def jma_report(request: HttpRequest, pk: int) -> HttpResponse:
 def report_drafts(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident(request, pk, write=True)
     draft = services.draft_for(incident)
+    if request.method == "POST" and "redraft" in request.POST:
+        services.redraft(draft=draft, by=request.user)
+        messages.success(request, _("インシデントの記録から下書きを作り直しました。"))
+        return redirect("incidents:drafts", pk=incident.pk)
     form = ReportDraftForm(request.POST or None, instance=draft)
     if request.method == "POST" and form.is_valid():
         services.save_draft(draft=draft, by=request.user, **form.cleaned_data)
