@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "medcyber.registry",
     "medcyber.claims",
     "medcyber.desk",
+    "medcyber.incidents",
     "medcyber.core.admin_site.MedcyberAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

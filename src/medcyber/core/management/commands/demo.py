@@ -27,6 +27,7 @@ from medcyber.accounts.models import RoleGrant, User
 from medcyber.accounts.services import grant_role
 from medcyber.core import audit
 from medcyber.desk import demo as desk_demo
+from medcyber.incidents import demo as incidents_demo
 from medcyber.registry import demo_data as data
 from medcyber.registry.models import (
     DistrictAssociation,
@@ -81,6 +82,7 @@ class Loader:
         self.load_managements(facilities, members)
         self.load_staff_links(facilities)
         self.created.update(desk_demo.load())
+        incidents_demo.load(self.created, self.users)
 
     def load_prefectural(self) -> PrefecturalAssociation:
         spec = data.PREFECTURAL
