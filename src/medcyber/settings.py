@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "medcyber.training",
 ]
 
 MIDDLEWARE = [
