@@ -126,7 +126,9 @@ def claim(
         candidates = candidates.filter(campaign_id=campaign_id)
     else:
         candidates = candidates.filter(campaign__state=CampaignState.SENDING)
-    if not ignore_due:
+    if ignore_due:  # "now" means first attempts; a retry still waits for its back-off
+        candidates = candidates.filter(Q(attempts=0) | Q(due_at__lte=now))
+    else:
         candidates = candidates.filter(due_at__lte=now)
     with transaction.atomic():
         ids = list(

@@ -22,5 +22,6 @@ def send_due_messages() -> dict[str, Any]:
     if upcoming is not None:
         run_after = max(upcoming, timezone.now() + dt.timedelta(seconds=5))
         run_after = min(run_after, timezone.now() + POLL)
-        send_due_messages.using(run_after=run_after).enqueue()
+        if send_due_messages.get_backend().supports_defer:
+            send_due_messages.using(run_after=run_after).enqueue()
     return {"sent": counts.sent, "retried": counts.retried, "failed": counts.failed}
