@@ -36,6 +36,7 @@ from medcyber.registry.models import (
     PrefecturalAssociation,
 )
 from medcyber.registry.services import assign_manager, link_staff
+from medcyber.training import demo as training_demo
 
 ACTOR_LABEL = "system:demo"
 
@@ -79,6 +80,7 @@ class Loader:
         facilities = self.load_facilities()
         self.load_managements(facilities, members)
         self.load_staff_links(facilities)
+        training_demo.load(self.created)
 
     def load_prefectural(self) -> PrefecturalAssociation:
         spec = data.PREFECTURAL
