@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from medcyber.accounts.api import router as accounts_router
 from medcyber.accounts.api_auth import api_auth
 from medcyber.registry.api import router as registry_router
+from medcyber.training.api import router as training_router
 
 api = NinjaAPI(
     title="medcyber API",
@@ -37,3 +38,4 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 api.add_router("/", accounts_router)
 api.add_router("/facilities", registry_router)
+api.add_router("/training", training_router)

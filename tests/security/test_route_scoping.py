@@ -366,6 +366,12 @@ ROUTE_RULES: dict[str, Rule] = {
     "api:openapi-view": Rule(api=True, public=True),
     "api:me": Rule(api=True),
     "api:list_facilities": Rule(api=True, absent=True),
+    "api:list_campaigns": Rule(api=True, absent=True),
+    "api:get_campaign": Rule(
+        api=True,
+        kwargs=lambda w: {"campaign_id": _training_b(w)["campaign"]},
+        allowed=TRAINING_STAFF,
+    ),
     "api:get_facility": Rule(
         api=True, kwargs=lambda w: {"facility_id": w.facility_b.pk}, allowed=ALL_FACILITIES_ROLES
     ),

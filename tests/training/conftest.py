@@ -35,6 +35,8 @@ class Clinic:
 
 
 def make_clinic(domain: str = DOMAIN, recipients: int = 5) -> Clinic:
+    # The library comes with a migration; transactional tests flush it, so put it back.
+    services.ensure_library()
     facility = factories.FacilityFactory()
     admin = factories.UserFactory(roles=[Role.FACILITY_ADMIN])
     second = factories.UserFactory(roles=[Role.FACILITY_ADMIN])

@@ -108,3 +108,9 @@ def test_temporary_smtp_codes_and_backoff() -> None:
     assert rules.retry_delay(1) == dt.timedelta(minutes=1)
     assert rules.retry_delay(3) == dt.timedelta(minutes=4)
     assert rules.retry_delay(20) == dt.timedelta(hours=1)
+
+
+def test_a_window_open_all_day_ends_at_midnight() -> None:
+    monday = dt.datetime(2026, 12, 7, 0, 0, tzinfo=TOKYO)
+    window = rules.SendWindow(monday, monday + dt.timedelta(days=1), 0, 24, weekdays_only=False)
+    assert rules.open_periods(window) == [(monday, monday + dt.timedelta(days=1))]

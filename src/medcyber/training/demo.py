@@ -49,6 +49,7 @@ def _next_weekday_morning() -> dt.datetime:
 
 
 def load(created: Counter[str]) -> None:
+    services.ensure_library()
     facility = Facility.unscoped.get(name=demo_data.DEMO_FACILITY)
     admin = User.objects.get(email=f"facility-admin@{demo_data.DEMO_EMAIL_DOMAIN}")
     manager = User.objects.get(email=f"member@{demo_data.DEMO_EMAIL_DOMAIN}")

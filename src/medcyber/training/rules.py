@@ -98,8 +98,9 @@ def open_periods(
     day = window.start.date()
     while day <= window.end.date():
         if not (window.weekdays_only and (day.weekday() >= 5 or day in closed_days)):
-            opens = dt.datetime.combine(day, dt.time(window.day_start_hour), tz)
-            closes = dt.datetime.combine(day, dt.time(window.day_end_hour), tz)
+            midnight = dt.datetime.combine(day, dt.time(0), tz)
+            opens = midnight + dt.timedelta(hours=window.day_start_hour)
+            closes = midnight + dt.timedelta(hours=window.day_end_hour)  # 24 = the day's end
             start, end = max(opens, window.start), min(closes, window.end)
             if start < end:
                 periods.append((start, end))

@@ -133,7 +133,7 @@ def claim(
     with transaction.atomic():
         ids = list(
             candidates.order_by("due_at", "pk")
-            .select_for_update(skip_locked=True)
+            .select_for_update(skip_locked=True, of=("self",))
             .values_list("pk", flat=True)[:limit]
         )
         Message.unscoped.filter(pk__in=ids, state=MessageState.QUEUED).update(

@@ -32,9 +32,7 @@ def _message(token: str) -> Message:
 
 @never_cache
 def open_pixel(request: HttpRequest, token: str) -> HttpResponse:
-    message = tracking.message_for_token(token)
-    if message is not None:
-        tracking.record_hit(message, TrackingKind.OPENED)
+    tracking.record_open(token)
     return HttpResponse(PIXEL, content_type="image/gif")
 
 

@@ -31,6 +31,23 @@ def message_for_token(token: str) -> Message | None:
     )
 
 
+def record_open(token: str, now: dt.datetime | None = None) -> bool:
+    """The pixel's hit, kept cheap for bursts: one short read, one insert, and an update only
+    the first time. False when the token is unknown."""
+    if not token or len(token) > 64:
+        return False
+    now = now or timezone.now()
+    row = Message.unscoped.filter(token=token).values_list("pk", "opened_at").first()
+    if row is None:
+        return False
+    pk, opened_at = row
+    with transaction.atomic():
+        TrackingEvent.objects.create(message_id=pk, kind=TrackingKind.OPENED, at=now)
+        if opened_at is None:
+            Message.unscoped.filter(pk=pk, opened_at__isnull=True).update(opened_at=now)
+    return True
+
+
 def record_hit(message: Message, kind: str, now: dt.datetime | None = None) -> None:
     """One durable row per hit, and the first time of each step on the message."""
     now = now or timezone.now()
