@@ -303,6 +303,9 @@ ROUTE_RULES: dict[str, Rule] = {
         method="post",
         ok=(302,),
     ),
+    "training:campaign_export": Rule(
+        kwargs=_training("campaign", fmt="csv"), allowed=TRAINING_STAFF, refused=(403, 404)
+    ),
     "training:group_detail": Rule(
         kwargs=_training("group"), allowed=TRAINING_STAFF, refused=(403, 404)
     ),

@@ -150,3 +150,30 @@ def test_the_group_page_imports_a_file(
         url, {"file": SimpleUploadedFile("staff.csv", good)}, follow=True
     )
     assert "1名を追加し、0名を更新しました" in response.content.decode()
+
+
+def test_results_export_as_csv_and_excel(clinic: Clinic, smtp_sink: Any) -> None:
+    import io
+
+    import openpyxl
+
+    from medcyber.core.models import AuditEvent
+
+    campaign = approved_campaign(clinic)
+    sending.send_campaign_now(campaign)
+    message = Message.unscoped.filter(campaign=campaign).order_by("pk").first()
+    assert message is not None
+    tracking.record_hit(message, TrackingKind.CLICKED)
+    client = _client(clinic.admin)
+    response = client.get(reverse("training:campaign_export", args=[campaign.pk, "csv"]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("氏名,メールアドレス,部署,職種,送信状態")
+    assert len(lines) == 6 and message.recipient.email in text
+    response = client.get(reverse("training:campaign_export", args=[campaign.pk, "xlsx"]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None and sheet.max_row == 6
+    assert AuditEvent.objects.filter(action="training.campaign.export").count() == 2
+    other = make_clinic(domain="other-clinic.jp")
+    url = reverse("training:campaign_export", args=[campaign.pk, "csv"])
+    assert _client(other.admin).get(url).status_code == 404

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,12 +18,12 @@ from django.views.decorators.http import require_POST
 from medcyber.core import audit
 from medcyber.core.documents import DocumentRejected
 
-from . import queries, services
+from . import exports, queries, services
 from .access import is_training_staff, may_use_training
 from .forms import ApprovedAddressForm, CampaignForm, DomainForm, GroupForm, RecipientFileForm
 from .models import Campaign, MailTemplate, Recipient, RecipientGroup, VerifiedDomain
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponse | StreamingHttpResponse]
 
 
 def training_view(view: View) -> View:
@@ -31,7 +31,9 @@ def training_view(view: View) -> View:
 
     @login_required
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(
+        request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponse | StreamingHttpResponse:
         if not may_use_training(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -239,3 +241,14 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except MailTemplate.DoesNotExist:
         raise Http404 from None
     return render(request, "training/staff/template_detail.html", {"template": template})
+
+
+@training_view
+def campaign_export(
+    request: HttpRequest, pk: int, fmt: str
+) -> HttpResponse | StreamingHttpResponse:
+    campaign = _campaign(request, pk)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    audit.record("view", "training.campaign.export", campaign, changes={"format": fmt})
+    return exports.response(campaign, fmt)
