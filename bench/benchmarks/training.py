@@ -12,6 +12,7 @@ concurrent clients; every pixel hit must be one stored tracking event. Ratio: ai
 from __future__ import annotations
 
 import json
+import os
 import smtplib
 import socket
 import subprocess
@@ -23,7 +24,7 @@ from harness import ROOT, VENV_BIN, BenchError, Context
 
 from benchmarks import register
 
-RECIPIENTS = 20_000
+RECIPIENTS = int(os.environ.get("BENCH_TRAINING_RECIPIENTS", "20000"))
 RATIO_AIM = 0.5
 TRACK_CLIENTS = 50
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import secrets
 import smtplib
 from dataclasses import dataclass
@@ -50,12 +51,21 @@ def absolute(path: str) -> str:
     return f"{settings.MEDCYBER_BASE_URL.rstrip('/')}{path}"
 
 
-def links_for(token: str) -> dict[str, str]:
+_PLACEHOLDER = "TOKEN-PLACEHOLDER"
+
+
+@functools.cache
+def _link_patterns(base_url: str) -> dict[str, str]:
+    """The three links with a placeholder for the token: resolved once, not per message."""
     return {
-        "click": absolute(reverse("training:click", args=[token])),
-        "open": absolute(reverse("training:open", args=[token])),
-        "report": absolute(reverse("training:report", args=[token])),
+        name: f"{base_url.rstrip('/')}{reverse(f'training:{name}', args=[_PLACEHOLDER])}"
+        for name in ("click", "open", "report")
     }
+
+
+def links_for(token: str) -> dict[str, str]:
+    patterns = _link_patterns(settings.MEDCYBER_BASE_URL)
+    return {name: url.replace(_PLACEHOLDER, token) for name, url in patterns.items()}
 
 
 def build_email(message: Message) -> EmailMultiAlternatives:
@@ -169,20 +179,36 @@ def _after_failure(message: Message, error: Exception, counts: SendCounts) -> No
     Message.unscoped.filter(pk=message.pk, state=MessageState.SENDING).update(**update)
 
 
+def _mark_sent(delivered: list[tuple[int, dt.datetime]]) -> None:
+    for pk, at in delivered:
+        Message.unscoped.filter(pk=pk, state=MessageState.SENDING).update(
+            state=MessageState.SENT, sent_at=at, claimed_by="", lease_until=None
+        )
+    delivered.clear()
+
+
 def send_claimed(messages: list[Message]) -> SendCounts:
+    """Hand each claimed message to the SMTP server. One commit a message: the previous
+    message's "sent" is written together with this one's "sending"."""
     counts = SendCounts()
     if not messages:
         return counts
+    delivered: list[tuple[int, dt.datetime]] = []
     connection = get_connection(fail_silently=False)
     try:
         for message in messages:
             email = build_email(message)
-            handed = Message.unscoped.filter(
-                pk=message.pk, state=MessageState.CLAIMED, claimed_by=message.claimed_by
-            ).update(state=MessageState.SENDING, lease_until=timezone.now() + LEASE)
+            with transaction.atomic():
+                _mark_sent(delivered)
+                handed = Message.unscoped.filter(
+                    pk=message.pk, state=MessageState.CLAIMED, claimed_by=message.claimed_by
+                ).update(state=MessageState.SENDING, lease_until=timezone.now() + LEASE)
             if not handed:  # cancelled, or the lease was taken over
                 continue
             try:
+                # Opened here, the connection stays open for the next message (Django's
+                # backend closes only a connection it opened itself inside send_messages).
+                connection.open()
                 email.connection = connection
                 email.send()
             except (smtplib.SMTPException, OSError) as error:
@@ -190,11 +216,11 @@ def send_claimed(messages: list[Message]) -> SendCounts:
                 with contextlib.suppress(Exception):  # the server may already be gone
                     connection.close()
                 continue
-            Message.unscoped.filter(pk=message.pk).update(
-                state=MessageState.SENT, sent_at=timezone.now(), claimed_by="", lease_until=None
-            )
+            delivered.append((message.pk, timezone.now()))
             counts.sent += 1
     finally:
+        with transaction.atomic():
+            _mark_sent(delivered)
         with contextlib.suppress(Exception):  # closing a dead connection
             connection.close()
     return counts
