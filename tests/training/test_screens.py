@@ -177,3 +177,25 @@ def test_results_export_as_csv_and_excel(clinic: Clinic, smtp_sink: Any) -> None
     other = make_clinic(domain="other-clinic.jp")
     url = reverse("training:campaign_export", args=[campaign.pk, "csv"])
     assert _client(other.admin).get(url).status_code == 404
+
+
+def test_the_facility_history_and_repeat_clickers(clinic: Clinic, smtp_sink: Any) -> None:
+    first = approved_campaign(clinic)
+    sending.send_campaign_now(first)
+    clicker = Message.unscoped.filter(campaign=first).order_by("pk").first()
+    assert clicker is not None
+    tracking.record_hit(clicker, TrackingKind.CLICKED)
+    start = next_monday_9() + dt.timedelta(days=7)
+    second = draft_campaign(clinic, "delivery-notice", window_start=start)
+    from medcyber.training import services
+
+    services.submit_for_approval(campaign=second, by=clinic.admin)
+    services.approve(campaign=second, by=clinic.second_admin)
+    sending.send_campaign_now(second)
+    again = Message.unscoped.get(campaign=second, recipient=clicker.recipient)
+    tracking.record_hit(again, TrackingKind.CLICKED)
+    html = _client(clinic.admin).get(reverse("training:campaign_detail", args=[second.pk]))
+    page = html.content.decode()
+    assert "前回までの訓練でもリンクを開いた人が 1 名います" in page
+    history = page.split('data-testid="history"', 1)[1].split("</table>", 1)[0]
+    assert history.count("<tr>") == 3 and "20%" in history  # header + two campaigns

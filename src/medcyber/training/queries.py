@@ -177,3 +177,55 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
 def programme_average() -> rules.Funnel:
     """Every facility's campaigns together: a comparison that names no facility."""
     return _funnel(Message.unscoped.all())
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    campaign: Campaign
+    funnel: rules.Funnel
+
+
+def facility_history(campaign: Campaign) -> list[HistoryRow]:
+    """The facility's approved campaigns over time, each with its funnel (TRAIN-3)."""
+    campaigns = list(
+        Campaign.unscoped.filter(
+            facility_id=campaign.facility_id, approved_at__isnull=False
+        ).order_by("window_start")
+    )
+    counts = {
+        row["campaign"]: rules.Funnel(
+            row["sent"], row["opened"], row["clicked"], row["submitted"], row["reported"]
+        )
+        for row in Message.unscoped.filter(campaign__in=campaigns)
+        .values("campaign")
+        .annotate(
+            sent=Count("pk", filter=Q(sent_at__isnull=False)),
+            opened=Count("pk", filter=Q(opened_at__isnull=False)),
+            clicked=Count("pk", filter=Q(clicked_at__isnull=False)),
+            submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
+            reported=Count("pk", filter=Q(reported_at__isnull=False)),
+        )
+        .order_by()
+    }
+    empty = rules.Funnel(0, 0, 0, 0, 0)
+    return [HistoryRow(c, counts.get(c.pk, empty)) for c in campaigns]
+
+
+def repeat_clickers(campaign: Campaign) -> int:
+    """People who opened this campaign's link and had opened one in an earlier campaign of the
+    same facility (matched by address)."""
+    clicked_now = Message.unscoped.filter(campaign=campaign, clicked_at__isnull=False).values(
+        "recipient__email"
+    )
+    return (
+        Message.unscoped.filter(
+            campaign__facility_id=campaign.facility_id,
+            campaign__window_start__lt=campaign.window_start,
+            clicked_at__isnull=False,
+            recipient__email__in=clicked_now,
+        )
+        .exclude(campaign=campaign)
+        .values("recipient__email")
+        .distinct()
+        .count()
+    )

@@ -85,6 +85,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "results": results,
             "average": queries.programme_average(),
+            "history": queries.facility_history(campaign),
+            "repeat_clickers": queries.repeat_clickers(campaign),
             "may_approve": services.may_approve(campaign, request.user),
         },
     )
