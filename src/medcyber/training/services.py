@@ -470,6 +470,7 @@ def approve(*, campaign: Campaign, by: Any, now: dt.datetime | None = None) -> C
         batch_size=1000,
         ignore_conflicts=True,
     )
+    enqueue_sending()
     return campaign
 
 
@@ -488,7 +489,9 @@ def pause(*, campaign: Campaign, by: Any) -> Campaign:
 @transaction.atomic
 def resume(*, campaign: Campaign, by: Any) -> Campaign:
     _require_runner(by, campaign.facility_id)
-    return _transition(campaign, "resume", by)
+    campaign = _transition(campaign, "resume", by)
+    enqueue_sending()
+    return campaign
 
 
 @transaction.atomic

@@ -122,8 +122,6 @@ def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, str(DONE[action]))
-        if action in ("approve", "resume"):
-            services.enqueue_sending()
     return redirect("training:campaign_detail", pk=campaign.pk)
 
 
