@@ -105,6 +105,23 @@ def test_results_read_plainly(clinic: Clinic, smtp_sink: Any) -> None:
     assert ">1<" in funnel["reported"] and "20%" in funnel["reported"]
     assert "内科" in html and "看護師" in html  # by department and job type
     assert "最初の報告は送信開始から" in html
+    # one facility alone: no programme average that would only repeat (or reveal) it
+    assert "訓練を行った施設が 5 施設以上になると表示します" in html
+
+
+def test_the_programme_average_mixes_at_least_five_facilities(smtp_sink: Any) -> None:
+    clinics = [make_clinic(domain=f"clinic{i}.example.jp") for i in range(5)]
+    for clinic in clinics:
+        sending.send_campaign_now(approved_campaign(clinic))
+    first = Message.unscoped.filter(campaign__facility=clinics[0].facility).first()
+    assert first is not None
+    tracking.record_hit(first, TrackingKind.CLICKED)
+    campaign = first.campaign
+    html = _client(clinics[1].admin).get(reverse("training:campaign_detail", args=[campaign.pk]))
+    assert html.status_code == 404  # the other facilities still see only their own
+    page = _client(clinics[0].admin).get(reverse("training:campaign_detail", args=[campaign.pk]))
+    clicked = page.content.decode().split('data-testid="funnel-clicked"', 1)[1].split("</tr>")[0]
+    assert "20%" in clicked and "4%" in clicked  # 1 of 5 here; 1 of 25 across the programme
 
 
 def test_other_facilities_and_the_trainees_see_nothing(clinic: Clinic) -> None:

@@ -45,7 +45,7 @@ class BreakdownOut(Schema):
 class ResultsOut(Schema):
     campaign: CampaignOut
     funnel: FunnelOut
-    programme_average: FunnelOut
+    programme_average: FunnelOut | None
     pending: int
     failed: int
     uncertain: int

@@ -174,8 +174,17 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
     )
 
 
-def programme_average() -> rules.Funnel:
-    """Every facility's campaigns together: a comparison that names no facility."""
+#: The programme-wide average is shown only once it mixes this many facilities: with two or
+#: three, a facility could work out another one's figures from it.
+AVERAGE_MIN_FACILITIES = 5
+
+
+def programme_average() -> rules.Funnel | None:
+    """Every facility's campaigns together, or None while too few facilities took part."""
+    sent = Message.unscoped.filter(sent_at__isnull=False)
+    facilities = sent.values("campaign__facility").distinct().count()
+    if facilities < AVERAGE_MIN_FACILITIES:
+        return None
     return _funnel(Message.unscoped.all())
 
 

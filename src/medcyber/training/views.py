@@ -85,6 +85,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "results": results,
             "average": queries.programme_average(),
+            "average_min": queries.AVERAGE_MIN_FACILITIES,
             "history": queries.facility_history(campaign),
             "repeat_clickers": queries.repeat_clickers(campaign),
             "may_approve": services.may_approve(campaign, request.user),
