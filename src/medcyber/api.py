@@ -15,6 +15,7 @@ from medcyber.claims.api import router as claims_router
 from medcyber.desk.api import router as desk_router
 from medcyber.incidents.api import router as incidents_router
 from medcyber.registry.api import router as registry_router
+from medcyber.training.api import router as training_router
 
 api = NinjaAPI(
     title="medcyber API",
@@ -43,3 +44,4 @@ api.add_router("/facilities", registry_router)
 api.add_router("/claims", claims_router)
 api.add_router("/cases", desk_router)
 api.add_router("/incidents", incidents_router)
+api.add_router("/training", training_router)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "medcyber.training",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +230,9 @@ EMAIL_BACKEND = env.str(
     else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="medcyber <noreply@medcyber.invalid>")
+# Training mail (TRAIN-1): the senders' domain and the most mails a minute through EMAIL_HOST.
+TRAINING_SENDER_DOMAIN = env.str("TRAINING_SENDER_DOMAIN", default="training.invalid")
+TRAINING_SEND_RATE_PER_MINUTE = env.int("TRAINING_SEND_RATE_PER_MINUTE", default=60)
 
 # --- the programme's contact details (ADM-2) ------------------------------------------------
 # Defaults only: association staff edit the live values in the admin (core.ProgrammeContact).

@@ -21,6 +21,7 @@ urlpatterns = [
     path("staff/registry/", include("medcyber.registry.urls")),
     path("", include("medcyber.desk.urls")),
     path("", include("medcyber.incidents.urls")),
+    path("training/", include("medcyber.training.urls")),
     path("account/tokens/", account_views.api_tokens, name="api_tokens"),
     path(
         "account/tokens/<int:pk>/revoke/",

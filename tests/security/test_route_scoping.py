@@ -253,6 +253,67 @@ def _incident_b(w: World) -> dict[str, Any]:
 #: Who edits incidents: the facility's people (scoped) and the desk; other staff read them.
 INCIDENT_STAFF_WRITERS = frozenset({Role.DESK_TIER1, Role.DESK_TIER2, Role.ASSOCIATION_ADMIN})
 
+
+def _training_b(w: World) -> dict[str, Any]:
+    """Tenant B's training: a verified domain, a group of one, its own template, a campaign."""
+    import datetime as dt
+
+    from medcyber.training import models as tr
+
+    campaign = tr.Campaign.unscoped.filter(facility=w.facility_b).first()
+    if campaign is None:
+        domain = tr.VerifiedDomain.unscoped.create(
+            facility=w.facility_b,
+            domain="b.example.jp",
+            method="association",
+            verified_at=timezone.now(),
+        )
+        group = tr.RecipientGroup.unscoped.create(facility=w.facility_b, name="他院の職員")
+        recipient = tr.Recipient.unscoped.create(group=group, name="他院", email="x@b.example.jp")
+        template = tr.MailTemplate.unscoped.create(
+            facility=w.facility_b,
+            name="他院の自作",
+            kind="other",
+            difficulty=1,
+            sender_name="x",
+            sender_local_part="x",
+            subject="件名",
+            body_text="{{ link }}",
+            link_label="開く",
+        )
+        start = timezone.now() + dt.timedelta(days=1)
+        campaign = tr.Campaign.unscoped.create(
+            facility=w.facility_b,
+            name="他院の訓練",
+            group=group,
+            template=template,
+            state="scheduled",
+            window_start=start,
+            window_end=start + dt.timedelta(days=7),
+            created_by=w.user_b,
+        )
+        tr.Message.unscoped.create(campaign=campaign, recipient=recipient, due_at=start)
+    else:
+        domain = tr.VerifiedDomain.unscoped.get(facility=w.facility_b)
+        template = campaign.template
+    return {
+        "campaign": campaign.pk,
+        "group": campaign.group_id,
+        "domain": domain.pk,
+        "template": template.pk,
+    }
+
+
+def _training(key: str, **extra: Any) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"pk": _training_b(w)[key], **extra}
+
+
+#: Facility administrators and managing members run their facilities' training; association
+#: staff run and approve it for any facility; facility staff (the people trained) see none of it.
+TRAINING_RUNNERS = frozenset({Role.MEMBER, Role.FACILITY_ADMIN, Role.ASSOCIATION_ADMIN})
+TRAINING_STAFF = frozenset({Role.ASSOCIATION_ADMIN})
+TRAINING_PAGE = Rule(allowed=TRAINING_RUNNERS, refused=(403,))
+
 PAGE = Rule(absent=True)
 # allauth's own pages: about the signed-in user only (some redirect when there is nothing to do)
 ACCOUNT_PAGE = Rule(ok=(200, 302, 404), absent=True)
@@ -339,6 +400,18 @@ ROUTE_RULES: dict[str, Rule] = {
     "incidents:status": Rule(
         kwargs=_incident_b,
         allowed=INCIDENT_STAFF_WRITERS,
+    # targeted-attack e-mail training: staff screens
+    "training:campaign_list": TRAINING_PAGE,
+    "training:campaign_create": TRAINING_PAGE,
+    "training:group_list": TRAINING_PAGE,
+    "training:domain_list": TRAINING_PAGE,
+    "training:template_list": TRAINING_PAGE,
+    "training:campaign_detail": Rule(
+        kwargs=_training("campaign"), allowed=TRAINING_STAFF, refused=(403, 404)
+    ),
+    "training:campaign_action": Rule(
+        kwargs=_training("campaign", action="pause"),
+        allowed=TRAINING_STAFF,
         refused=(403, 404),
         method="post",
         ok=(302,),
@@ -346,6 +419,15 @@ ROUTE_RULES: dict[str, Rule] = {
     "incidents:obligation_update": Rule(
         kwargs=lambda w: {**_incident_b(w), "code": "mhlw"},
         allowed=INCIDENT_STAFF_WRITERS,
+    "training:campaign_export": Rule(
+        kwargs=_training("campaign", fmt="csv"), allowed=TRAINING_STAFF, refused=(403, 404)
+    ),
+    "training:group_detail": Rule(
+        kwargs=_training("group"), allowed=TRAINING_STAFF, refused=(403, 404)
+    ),
+    "training:domain_verify": Rule(
+        kwargs=_training("domain"),
+        allowed=TRAINING_STAFF,
         refused=(403, 404),
         method="post",
         ok=(302,),
@@ -360,6 +442,17 @@ ROUTE_RULES: dict[str, Rule] = {
         kwargs=lambda w: {**_incident_b(w), "which": "ppc"}, allowed=ALL_FACILITIES_ROLES
     ),
     "incidents:jma_report_list": Rule(allowed=ALL_FACILITIES_ROLES, refused=(403,)),
+    "training:template_detail": Rule(
+        kwargs=_training("template"), allowed=TRAINING_STAFF, refused=(403, 404)
+    ),
+    # training: public tracking links, reached only with a recipient's unguessable token
+    "training:open": Rule(kwargs=lambda w: {"token": "bogus"}, public=True),
+    "training:click": Rule(kwargs=lambda w: {"token": "bogus"}, public=True, ok=(404,)),
+    "training:submit": Rule(
+        kwargs=lambda w: {"token": "bogus"}, public=True, method="post", ok=(404,)
+    ),
+    "training:learn": Rule(kwargs=lambda w: {"token": "bogus"}, public=True, ok=(404,)),
+    "training:report": Rule(kwargs=lambda w: {"token": "bogus"}, public=True, ok=(404,)),
     # allauth
     "account_login": Rule(public=True, ok=(200, 302)),
     "account_logout": ACCOUNT_PAGE,
@@ -376,6 +469,8 @@ ROUTE_RULES: dict[str, Rule] = {
     "account_confirm_login_code": Rule(public=True, ok=(200, 302, 404)),
     "account_request_reauthentication_code": ACCOUNT_PAGE,
     "account_confirm_reauthentication_code": ACCOUNT_PAGE,
+    "account_confirm_reauthentication_code": ACCOUNT_PAGE,
+    "account_request_reauthentication_code": ACCOUNT_PAGE,
     "account_confirm_email": _token_link(key="bogus-key"),
     "account_reset_password_from_key": _token_link(uidb36="zz", key="bogus-key"),
     "account_reset_password_from_key_done": Rule(public=True, ok=(200, 302)),
@@ -423,6 +518,12 @@ ROUTE_RULES: dict[str, Rule] = {
     ),
     "api:compute_obligations": Rule(api=True, method="post", ok=(200, 400, 422)),
     "api:list_incidents": Rule(api=True, allowed=ALL_FACILITIES_ROLES, refused=(200,)),
+    "api:list_campaigns": Rule(api=True, absent=True),
+    "api:get_campaign": Rule(
+        api=True,
+        kwargs=lambda w: {"campaign_id": _training_b(w)["campaign"]},
+        allowed=TRAINING_STAFF,
+    ),
     "api:get_facility": Rule(
         api=True, kwargs=lambda w: {"facility_id": w.facility_b.pk}, allowed=ALL_FACILITIES_ROLES
     ),

@@ -30,6 +30,10 @@ def navigation_for(user: Any) -> list[NavItem]:
             items.append(NavItem(_("ファイルの取り込み"), reverse("registry:import_list")))
     if user.sees_all_facilities:
         items.append(NavItem(_("日本医師会への報告一覧"), reverse("incidents:jma_report_list")))
+    from medcyber.training.access import may_use_training
+
+    if may_use_training(user):
+        items.append(NavItem(_("メール訓練"), reverse("training:campaign_list")))
     if user.may_search_audit:
         items.append(NavItem(_("監査ログ"), reverse("audit_search")))
     if user.staff_cleared and (user.is_superuser or user.has_role("association_admin")):

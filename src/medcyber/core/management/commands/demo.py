@@ -38,6 +38,7 @@ from medcyber.registry.models import (
     PrefecturalAssociation,
 )
 from medcyber.registry.services import assign_manager, link_staff
+from medcyber.training import demo as training_demo
 
 ACTOR_LABEL = "system:demo"
 
@@ -83,6 +84,7 @@ class Loader:
         self.load_staff_links(facilities)
         self.created.update(desk_demo.load())
         incidents_demo.load(self.created, self.users)
+        training_demo.load(self.created)
 
     def load_prefectural(self) -> PrefecturalAssociation:
         spec = data.PREFECTURAL
