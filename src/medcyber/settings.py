@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "medcyber.core",
     "medcyber.accounts",
     "medcyber.registry",
+    "medcyber.guideline",
     "medcyber.core.admin_site.MedcyberAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

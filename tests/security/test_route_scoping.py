@@ -176,6 +176,21 @@ def _import_run_b(w: World) -> dict[str, Any]:
 
 IMPORT_ADMINS = frozenset({Role.ASSOCIATION_ADMIN})
 
+
+def _assessment_b(w: World) -> dict[str, Any]:
+    """Tenant B's FY2025 self-assessment (answered yes to the opening question)."""
+    from medcyber.guideline.models import Assessment, ChecklistVersion
+
+    version = ChecklistVersion.objects.get(checklist__code="institution", fiscal_year=2025)
+    Assessment.unscoped.get_or_create(
+        facility=w.facility_b,
+        version=version,
+        vendor_name="",
+        defaults={"has_medical_system": True},
+    )
+    return {"pk": w.facility_b.pk, "code": "institution", "year": 2025}
+
+
 PAGE = Rule(absent=True)
 # allauth's own pages: about the signed-in user only (some redirect when there is nothing to do)
 ACCOUNT_PAGE = Rule(ok=(200, 302, 404), absent=True)
@@ -226,12 +241,29 @@ ROUTE_RULES: dict[str, Rule] = {
         method="post",
         ok=(302,),
     ),
+    # guideline: facility pages (tenant B's facility is 404 for tenant roles), the vendor's
+    # link (public, a bogus token is refused), the association's screens
+    "guideline:home": Rule(ok=(200, 302), absent=True),
+    "guideline:assessment": Rule(kwargs=_assessment_b, allowed=ALL_FACILITIES_ROLES),
+    "guideline:assessment_print": Rule(kwargs=_assessment_b, allowed=ALL_FACILITIES_ROLES),
+    "guideline:vendor_request_create": Rule(
+        kwargs=_assessment_b, allowed=NO_ROLES, refused=(403, 404), method="post"
+    ),
+    "guideline:asset_list": Rule(kwargs=_facility_b, allowed=ALL_FACILITIES_ROLES),
+    "guideline:asset_import": Rule(
+        kwargs=_facility_b, allowed=NO_ROLES, refused=(403, 404), method="post"
+    ),
+    "guideline:vendor_fill": _token_link(token="bogus-token"),
+    "guideline:checklist_list": Rule(allowed=IMPORT_ADMINS, refused=(403,)),
+    "guideline:overview": Rule(allowed=ALL_FACILITIES_ROLES, refused=(403,)),
     # allauth
     "account_login": Rule(public=True, ok=(200, 302)),
     "account_logout": ACCOUNT_PAGE,
     "account_inactive": Rule(public=True),
     "account_signup": Rule(public=True, ok=(200, 302, 403)),
     "account_reauthenticate": ACCOUNT_PAGE,
+    "account_request_reauthentication_code": ACCOUNT_PAGE,
+    "account_confirm_reauthentication_code": ACCOUNT_PAGE,
     "account_email": ACCOUNT_PAGE,
     "account_email_verification_sent": Rule(public=True, ok=(200, 302)),
     "account_change_password": ACCOUNT_PAGE,

@@ -24,6 +24,12 @@ def navigation_for(user: Any) -> list[NavItem]:
         items.append(NavItem(_("会員・施設検索"), reverse("registry:member_search")))
         if user.has_role("association_admin"):
             items.append(NavItem(_("ファイルの取り込み"), reverse("registry:import_list")))
+    if user.sees_all_facilities:
+        items.append(NavItem(_("自己点検の状況"), reverse("guideline:overview")))
+        if user.has_role("association_admin"):
+            items.append(NavItem(_("チェックリストの版"), reverse("guideline:checklist_list")))
+    else:
+        items.append(NavItem(_("セキュリティ自己点検"), reverse("guideline:home")))
     if user.may_search_audit:
         items.append(NavItem(_("監査ログ"), reverse("audit_search")))
     if user.staff_cleared and (user.is_superuser or user.has_role("association_admin")):

@@ -1,0 +1,396 @@
+"""Facility pages: the self-assessment per fiscal year, its print view, the vendor's link and
+the asset register. Facility people edit their own facilities; association staff read."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from medcyber.core import audit
+from medcyber.core.documents import DocumentRejected, FileType, open_document, store_upload
+from medcyber.registry.models import Facility
+from medcyber.registry.queries import facilities_for, facility_for
+
+from . import queries, rules, services
+from .assets import import_assets
+from .forms import AssetForm, FileUploadForm, ItemAnswerForm, OpeningForm, VendorRequestForm
+from .models import Assessment, Asset, ChecklistVersion
+
+EVIDENCE_TYPES = frozenset(
+    {
+        FileType.PDF,
+        FileType.PNG,
+        FileType.JPEG,
+        FileType.XLSX,
+        FileType.DOCX,
+        FileType.CSV,
+        FileType.TEXT,
+    }
+)
+
+
+def _facility(request: HttpRequest, pk: int) -> Facility:
+    try:
+        return facility_for(request.user, pk)
+    except Facility.DoesNotExist:
+        raise Http404 from None
+
+
+def _version(code: str, year: int) -> ChecklistVersion:
+    version = queries.version_for(code, year)
+    if version is None or code == "vendor":
+        raise Http404
+    return version
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if user.sees_all_facilities:
+        return redirect("guideline:overview")
+    year = rules.fiscal_year_of(timezone.localdate())
+    rows = []
+    for facility in facilities_for(request.user):
+        assessments = queries.assessments_of_facility(request.user, facility)
+        rows.append({"facility": facility, "assessments": assessments})
+    return render(
+        request,
+        "guideline/home.html",
+        {"rows": rows, "year": year, "year_label": rules.fiscal_year_label(year)},
+    )
+
+
+def _item_forms(
+    request: HttpRequest, sections: list[queries.SectionRows], assets: Any, bound: bool
+) -> None:
+    for section in sections:
+        for row in section.rows:
+            answer = row.answer
+            initial = {}
+            if answer is not None:
+                initial = {
+                    "value": answer.value,
+                    "checked_on": answer.checked_on,
+                    "target_date": answer.target_date,
+                    "note": answer.note,
+                    "evidence_asset": answer.evidence_asset_id,
+                }
+            row.form = ItemAnswerForm(  # type: ignore[attr-defined]
+                request.POST if bound else None,
+                request.FILES if bound else None,
+                prefix=f"i{row.item.pk}",
+                initial=initial,
+                assets=assets,
+            )
+
+
+def _store_evidence(request: HttpRequest, form: ItemAnswerForm, facility: Facility) -> int | None:
+    upload = form.cleaned_data.get("evidence_file")
+    if not upload:
+        return None
+    try:
+        document = store_upload(
+            upload,
+            purpose="guideline_evidence",
+            owner=request.user,
+            facility=facility,
+            allowed_types=EVIDENCE_TYPES,
+        )
+    except DocumentRejected as error:
+        form.add_error("evidence_file", str(error))
+        return None
+    return int(document.pk)
+
+
+def _save_answers(
+    request: HttpRequest, assessment: Assessment, sections: list[queries.SectionRows]
+) -> bool:
+    forms = [row.form for s in sections for row in s.rows]  # type: ignore[attr-defined]
+    if not all(f.is_valid() for f in forms):
+        return False
+    entries = []
+    for section in sections:
+        for row in section.rows:
+            form = row.form  # type: ignore[attr-defined]
+            data = form.cleaned_data
+            document_id = _store_evidence(request, form, assessment.facility)
+            if form.errors:
+                return False
+            asset = data.get("evidence_asset")
+            entries.append(
+                services.AnswerEntry(
+                    item_id=row.item.pk,
+                    value=data["value"],
+                    checked_on=data["checked_on"],
+                    target_date=data["target_date"],
+                    note=data["note"],
+                    evidence_document_id=document_id,
+                    evidence_asset_id=asset.pk if asset else None,
+                )
+            )
+    try:
+        services.save_answers(assessment=assessment, entries=entries, by=request.user)
+    except services.AssessmentInvalid as error:
+        by_item = {row.item.pk: row.form for s in sections for row in s.rows}  # type: ignore[attr-defined]
+        for item_id, problems in error.errors.items():
+            for name, message in problems.items():
+                by_item[item_id].add_error(
+                    name if name in by_item[item_id].fields else None, message
+                )
+        return False
+    return True
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment(request: HttpRequest, pk: int, code: str, year: int) -> HttpResponse:
+    facility = _facility(request, pk)
+    version = _version(code, year)
+    assessment = queries.facility_and_assessment(request.user, facility.pk, version)[1]
+    editable = queries.may_edit(request.user)
+    if request.method == "POST" and not editable:
+        raise PermissionDenied
+    opening = OpeningForm(request.POST if request.POST.get("step") == "opening" else None)
+    if request.method == "POST" and request.POST.get("step") == "opening" and opening.is_valid():
+        assessment = assessment or services.start_assessment(
+            facility=facility, version=version, by=request.user
+        )
+        services.answer_opening_question(
+            assessment=assessment,
+            has_medical_system=opening.cleaned_data["has_medical_system"],
+            by=request.user,
+        )
+        return redirect(request.path)
+    sections = queries.section_rows(version, assessment, facility.pk)
+    assets = Asset.objects.visible_to(request.user).filter(facility=facility)
+    answering = request.method == "POST" and request.POST.get("step") == "answers"
+    _item_forms(request, sections, assets, answering)
+    if answering:
+        if assessment is None or assessment.has_medical_system is not True:
+            raise PermissionDenied
+        if _save_answers(request, assessment, sections):
+            messages.success(request, _("回答を保存しました。"))
+            return redirect(request.path)
+        messages.error(request, _("保存できませんでした。赤字の項目を直してください。"))
+    if assessment is not None:
+        audit.record_view(assessment, action="guideline.assessment.view")
+    context = {
+        "facility": facility,
+        "version": version,
+        "assessment": assessment,
+        "editable": editable,
+        "opening": opening,
+        "sections": sections,
+        "progress": queries.progress_of(assessment, version),
+        "changes": queries.changes_since_last_year(assessment) if assessment else [],
+        "history": queries.history_of(request.user, assessment) if assessment else [],
+        "year_label": rules.fiscal_year_label(year),
+        "fy_start": rules.fiscal_year_bounds(year)[0],
+        "fy_end": rules.fiscal_year_bounds(year)[1],
+        "vendor_form": VendorRequestForm(),
+        "vendor_parts": Assessment.objects.visible_to(request.user)
+        .filter(facility=facility, version__fiscal_year=year, version__checklist__code="vendor")
+        .prefetch_related("requests"),
+    }
+    return render(request, "guideline/assessment.html", context)
+
+
+@require_GET
+@login_required
+def assessment_print(request: HttpRequest, pk: int, code: str, year: int) -> HttpResponse:
+    facility = _facility(request, pk)
+    version = _version(code, year)
+    assessment = queries.facility_and_assessment(request.user, facility.pk, version)[1]
+    if assessment is None:
+        raise Http404
+    audit.record_view(assessment, action="guideline.assessment.print")
+    context = {
+        "facility": facility,
+        "version": version,
+        "assessment": assessment,
+        "sections": queries.section_rows(version, assessment, facility.pk),
+        "progress": queries.progress_of(assessment, version),
+        "assets": queries.assets_of(request.user, facility),
+        "year_label": rules.fiscal_year_label(year),
+        "printed_on": timezone.localdate(),
+    }
+    return render(request, "guideline/assessment_print.html", context)
+
+
+@require_POST
+@login_required
+def vendor_request_create(request: HttpRequest, pk: int, code: str, year: int) -> HttpResponse:
+    facility = _facility(request, pk)
+    version = _version(code, year)
+    if not queries.may_edit(request.user):
+        raise PermissionDenied
+    own = queries.facility_and_assessment(request.user, facility.pk, version)[1]
+    own = own or services.start_assessment(facility=facility, version=version, by=request.user)
+    form = VendorRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("事業者名を入れてください。"))
+        return redirect("guideline:assessment", pk=pk, code=code, year=year)
+    try:
+        vendor_request, token = services.request_vendor_part(
+            assessment=own,
+            vendor_name=form.cleaned_data["vendor_name"],
+            vendor_email=form.cleaned_data["vendor_email"],
+            by=request.user,
+            now=timezone.now(),
+        )
+    except services.VendorLinkInvalid as error:
+        messages.error(request, str(error))
+        return redirect("guideline:assessment", pk=pk, code=code, year=year)
+    link = request.build_absolute_uri(reverse("guideline:vendor_fill", kwargs={"token": token}))
+    response = render(
+        request,
+        "guideline/vendor_link_created.html",
+        {
+            "facility": facility,
+            "vendor_request": vendor_request,
+            "link": link,
+            "year": year,
+            "code": code,
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def vendor_fill(request: HttpRequest, token: str) -> HttpResponse:
+    """The vendor's page: no account, only this facility's vendor part, until it expires."""
+    now = timezone.now()
+    try:
+        vendor_request = services.open_vendor_link(token=token, now=now)
+    except services.VendorLinkInvalid as error:
+        return render(request, "guideline/vendor_invalid.html", {"message": str(error)}, status=404)
+    vendor_part = vendor_request.assessment
+    context = audit.AuditContext(
+        actor_label=f"vendor:{vendor_part.vendor_name}"[:254],
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
+    with audit.acting_as(context):
+        sections = queries.section_rows(vendor_part.version, vendor_part, vendor_part.facility_id)
+        _item_forms(request, sections, None, request.method == "POST")
+        if request.method == "POST":
+            if _save_answers(request, vendor_part, sections):
+                messages.success(request, _("回答を保存しました。"))
+                return redirect(request.path)
+            messages.error(request, _("保存できませんでした。赤字の項目を直してください。"))
+        audit.record("view", "guideline.vendor_link.open", vendor_request)
+    return render(
+        request,
+        "guideline/vendor_fill.html",
+        {
+            "vendor_part": vendor_part,
+            "facility_name": vendor_part.facility.name,
+            "sections": sections,
+            "progress": queries.progress_of(vendor_part, vendor_part.version),
+            "expires_at": vendor_request.expires_at,
+            "year_label": rules.fiscal_year_label(vendor_part.fiscal_year),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def asset_list(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = _facility(request, pk)
+    editable = queries.may_edit(request.user)
+    form = AssetForm(request.POST or None)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if form.is_valid():
+            asset = form.save(commit=False)
+            asset.facility = facility
+            if (
+                Asset.objects.visible_to(request.user)
+                .filter(facility=facility, name=asset.name)
+                .exists()
+            ):
+                form.add_error("name", _("同じ名称の資産がすでに登録されています。"))
+            else:
+                asset.save()
+                messages.success(request, _("資産を登録しました。"))
+                return redirect(request.path)
+    return render(
+        request,
+        "guideline/asset_list.html",
+        {
+            "facility": facility,
+            "assets": queries.assets_of(request.user, facility),
+            "form": form,
+            "upload": FileUploadForm(),
+            "editable": editable,
+        },
+    )
+
+
+@login_required
+@require_POST
+def asset_import(request: HttpRequest, pk: int) -> HttpResponse:
+    facility = _facility(request, pk)
+    if not queries.may_edit(request.user):
+        raise PermissionDenied
+    form = FileUploadForm(request.POST, request.FILES)
+    report = None
+    if form.is_valid():
+        try:
+            document = store_upload(
+                form.cleaned_data["file"],
+                purpose="guideline_assets",
+                owner=request.user,
+                facility=facility,
+                allowed_types=frozenset({FileType.CSV, FileType.XLSX}),
+            )
+        except DocumentRejected as error:
+            form.add_error("file", str(error))
+        else:
+            report = _run_on_copy(
+                document,
+                lambda path: import_assets(
+                    path,
+                    facility=facility,
+                    dry_run=form.cleaned_data["dry_run"],
+                    file_name=document.original_name,
+                ),
+            )
+    return render(
+        request,
+        "guideline/asset_list.html",
+        {
+            "facility": facility,
+            "assets": queries.assets_of(request.user, facility),
+            "form": AssetForm(),
+            "upload": form,
+            "report": report,
+            "editable": True,
+        },
+    )
+
+
+def _run_on_copy(document: Any, run: Any) -> Any:
+    """Run a file reader on a private temporary copy of a stored (encrypted) document."""
+    suffix = Path(document.original_name).suffix.lower()
+    with tempfile.TemporaryDirectory(prefix="guideline-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(open_document(document))
+        return run(path)
