@@ -42,6 +42,13 @@ def version_for(code: str, fiscal_year: int) -> ChecklistVersion | None:
     )
 
 
+def latest_year(code: str, current: int) -> int:
+    """This fiscal year, or the newest loaded before it while the new version is not loaded."""
+    years = ChecklistVersion.objects.filter(checklist__code=code, fiscal_year__lte=current)
+    newest = years.order_by("-fiscal_year").values_list("fiscal_year", flat=True).first()
+    return int(newest) if newest is not None else current
+
+
 def facility_and_assessment(
     user: Any, facility_pk: int, version: ChecklistVersion
 ) -> tuple[Facility, Assessment | None]:

@@ -110,6 +110,7 @@ def save_answers(
         raise AssessmentInvalid(errors)
     label = _actor_label(by)
     changes: list[AnswerChange] = []
+    written = 0
     with transaction.atomic():
         existing = {
             a.item_id: a for a in Answer.unscoped.select_for_update().filter(assessment=assessment)
@@ -136,6 +137,7 @@ def save_answers(
                 answer.answered_by = by
             answer.answered_by_label = label
             answer.save()
+            written += 1
             if before != entry.value:
                 change = AnswerChange(
                     assessment=assessment,
@@ -146,7 +148,8 @@ def save_answers(
                 )
                 change.save()
                 changes.append(change)
-        assessment.save()  # its updated_at is the assessment's last change
+        if written:
+            assessment.save()  # its updated_at is the assessment's last change
     return changes
 
 

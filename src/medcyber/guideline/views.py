@@ -61,7 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user.sees_all_facilities:
         return redirect("guideline:overview")
-    year = rules.fiscal_year_of(timezone.localdate())
+    year = queries.latest_year("institution", rules.fiscal_year_of(timezone.localdate()))
     rows = []
     for facility in facilities_for(request.user):
         assessments = queries.assessments_of_facility(request.user, facility)
