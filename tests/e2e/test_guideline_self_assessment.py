@@ -20,15 +20,15 @@ def test_member_fills_the_self_assessment(page: Any) -> None:
     page.get_by_role("link", name="2025年度（令和7年度）の自己点検（医療機関確認用）").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(facility.name)
 
-    page.get_by_label("はい").check()
+    page.get_by_label("はい", exact=True).check()
     page.get_by_role("button", name="次へ").click()
     expect(page.get_by_text("18項目中 0項目回答済み")).to_be_visible()
 
     manager = page.locator("#item-security-manager")
-    manager.get_by_label("はい").check()
+    manager.get_by_label("はい", exact=True).check()
     manager.get_by_label("確認日").fill("2025-06-02")
     bcp = page.locator("#item-cyber-bcp")
-    bcp.get_by_label("いいえ").check()
+    bcp.get_by_label("いいえ", exact=True).check()
     page.get_by_role("button", name="回答を保存する").click()
 
     expect(page.get_by_text("保存できませんでした。赤字の項目を直してください。")).to_be_visible()
