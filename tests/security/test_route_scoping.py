@@ -177,6 +177,30 @@ def _import_run_b(w: World) -> dict[str, Any]:
 IMPORT_ADMINS = frozenset({Role.ASSOCIATION_ADMIN})
 
 
+def _finding_b(w: World) -> dict[str, Any]:
+    """A known-exploited-vulnerability warning on tenant B's VPN appliance."""
+    import datetime as dt
+
+    from medcyber.guideline.models import Asset, KevEntry, KevFinding
+
+    entry, _created = KevEntry.objects.get_or_create(
+        cve_id="CVE-2024-0001",
+        defaults={
+            "vendor_project": "Fortinet",
+            "product": "FortiOS",
+            "vulnerability_name": "x",
+            "date_added": dt.date(2024, 1, 1),
+            "vendor_key": "fortinet",
+            "product_keys": "|fortios|",
+        },
+    )
+    asset, _created = Asset.unscoped.get_or_create(
+        facility=w.facility_b, name="他院VPN", defaults={"kind": "vpn"}
+    )
+    finding, _created = KevFinding.unscoped.get_or_create(asset=asset, entry=entry)
+    return {"pk": w.facility_b.pk, "finding_pk": finding.pk}
+
+
 def _assessment_b(w: World) -> dict[str, Any]:
     """Tenant B's FY2025 self-assessment (answered yes to the opening question)."""
     from medcyber.guideline.models import Assessment, ChecklistVersion
@@ -252,6 +276,9 @@ ROUTE_RULES: dict[str, Rule] = {
     "guideline:asset_list": Rule(kwargs=_facility_b, allowed=ALL_FACILITIES_ROLES),
     "guideline:asset_import": Rule(
         kwargs=_facility_b, allowed=NO_ROLES, refused=(403, 404), method="post"
+    ),
+    "guideline:finding_update": Rule(
+        kwargs=_finding_b, allowed=NO_ROLES, refused=(403, 404), method="post"
     ),
     "guideline:vendor_fill": _token_link(token="bogus-token"),
     "guideline:checklist_list": Rule(allowed=IMPORT_ADMINS, refused=(403,)),

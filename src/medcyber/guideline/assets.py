@@ -158,6 +158,8 @@ def import_assets(path: Path, *, facility: Any, dry_run: bool, file_name: str = 
     report.rows.sort(key=lambda r: r.line)
     if not report.ok or dry_run:
         return report
+    from .kev import match_assets
+
     with transaction.atomic():
         for _line, clean in parsed:
             found = existing.get(clean["name"])
@@ -167,6 +169,7 @@ def import_assets(path: Path, *, facility: Any, dry_run: bool, file_name: str = 
                 for k, v in clean.items():
                     setattr(found, k, v)
                 found.save()
+        match_assets(Asset.unscoped.filter(facility=facility))
     report.applied = True
     return report
 

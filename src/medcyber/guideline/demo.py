@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from medcyber.registry.demo_data import DEMO_FACILITY
 from medcyber.registry.models import Facility
 
 from . import services
-from .models import Asset, ChecklistItem, ChecklistVersion
+from .kev import import_catalogue
+from .models import Asset, ChecklistItem, ChecklistVersion, KevEntry
 
 ASSETS: tuple[dict[str, Any], ...] = (
     {
@@ -104,6 +106,10 @@ ASSESSMENTS: tuple[tuple[str, int, bool, dict[str, tuple[str, dt.date | None]]],
 )
 
 
+#: A few real entries of the CISA KEV catalogue (CC0) that hit the demo clinic's devices.
+DEMO_KEV = Path(__file__).resolve().parent / "demo_kev.json"
+
+
 def load() -> Counter[str]:
     counts: Counter[str] = Counter()
     facilities = {f.name: f for f in Facility.unscoped.filter(name__in={a[0] for a in ASSESSMENTS})}
@@ -150,4 +156,6 @@ def load() -> Counter[str]:
         counts["guideline.AnswerChange"] += len(
             services.save_answers(assessment=assessment, entries=entries, by=None)
         )
+    if not KevEntry.objects.exists():
+        counts["guideline.KevFinding"] += import_catalogue(DEMO_KEV).findings
     return +counts  # without zero counts: a second run reports nothing created

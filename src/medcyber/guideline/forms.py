@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Answer, Asset, AssetKind
+from .models import Answer, Asset, AssetKind, KevFinding
 
 
 class DateInput(forms.DateInput):
@@ -45,8 +45,10 @@ class ItemAnswerForm(forms.Form):
     )
     evidence_file = forms.FileField(label=_("根拠資料（ファイル）"), required=False)
 
-    def __init__(self, *args: Any, assets: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, assets: Any = None, uploads: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not uploads:  # a vendor has no account to own an uploaded file
+            del self.fields["evidence_file"]
         if assets is not None:
             self.fields["evidence_asset"].queryset = assets  # type: ignore[attr-defined]
         else:
@@ -85,3 +87,8 @@ class FileUploadForm(forms.Form):
     dry_run = forms.BooleanField(
         label=_("確認だけする（ドライラン・何も変更しません）"), required=False, initial=True
     )
+
+
+class FindingForm(forms.Form):
+    status = forms.ChoiceField(label=_("状況"), choices=KevFinding.Status.choices)
+    planned_on = forms.DateField(label=_("対応予定日"), required=False, widget=DateInput())

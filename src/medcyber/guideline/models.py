@@ -368,3 +368,78 @@ class Asset(AuditedModel):
 
     def as_row(self) -> dict[str, Any]:
         return {f: getattr(self, f) for f in ("kind", "name", "vendor", "product", "version")}
+
+
+class KevEntry(models.Model):
+    """One entry of the CISA Known Exploited Vulnerabilities catalogue (CC0), loaded offline.
+
+    ``vendor_key``/``product_keys`` are the normalised names assets are matched on (see
+    :func:`medcyber.guideline.kev.name_key`); a catalogue product such as "FortiOS and
+    FortiProxy" gives one key per product, kept as ``|fortios|fortiproxy|``."""
+
+    cve_id = models.CharField("CVE", max_length=30, unique=True)
+    vendor_project = models.CharField(_("ベンダー"), max_length=200)
+    product = models.CharField(_("製品"), max_length=300)
+    vulnerability_name = models.CharField(_("脆弱性の名称"), max_length=500)
+    date_added = models.DateField(_("追加日"))
+    short_description = models.TextField(_("概要"), blank=True)
+    required_action = models.TextField(_("求められる対応"), blank=True)
+    due_date = models.DateField(_("対応期限（CISA）"), null=True, blank=True)
+    known_ransomware = models.BooleanField(_("ランサムウェアでの悪用"), default=False)
+    vendor_key = models.CharField(max_length=200, db_index=True)
+    product_keys = models.CharField(max_length=400)
+
+    class Meta:
+        verbose_name = _("既知の悪用された脆弱性")
+        verbose_name_plural = _("既知の悪用された脆弱性")
+        ordering: ClassVar[list[str]] = ["-date_added", "cve_id"]
+
+    def __str__(self) -> str:
+        return str(self.cve_id)
+
+
+class KevFindingQuerySet(FacilityOwnedQuerySet["KevFinding"]):
+    facility_lookup = "asset__facility"
+
+
+class KevFinding(AuditedModel):
+    """A registered asset that a known-exploited vulnerability affects, and what the facility
+    says about it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("未対応")
+        PLANNED = "planned", _("対応予定")
+        PATCHED = "patched", _("対応済み")
+        NOT_AFFECTED = "not_affected", _("該当しない")
+
+    asset = models.ForeignKey(
+        Asset, verbose_name=_("資産"), on_delete=models.CASCADE, related_name="kev_findings"
+    )
+    entry = models.ForeignKey(
+        KevEntry, verbose_name=_("脆弱性"), on_delete=models.CASCADE, related_name="findings"
+    )
+    status = models.CharField(_("状況"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    planned_on = models.DateField(_("対応予定日"), null=True, blank=True)
+    found_at = models.DateTimeField(_("検出日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    objects = KevFindingQuerySet.as_manager()
+    unscoped = UnscopedManager.from_queryset(KevFindingQuerySet)()
+
+    class Meta:
+        verbose_name = _("脆弱性の警告")
+        verbose_name_plural = _("脆弱性の警告")
+        ordering: ClassVar[list[str]] = ["status", "-entry__date_added"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["asset", "entry"], name="guideline_kev_once"),
+            models.CheckConstraint(
+                condition=~models.Q(status="planned") | models.Q(planned_on__isnull=False),
+                name="guideline_kev_planned_needs_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset} {self.entry_id}"
+
+    def audit_facility_id(self) -> int | None:
+        return int(self.asset.facility_id)

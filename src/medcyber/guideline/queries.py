@@ -11,7 +11,16 @@ from medcyber.registry.models import Facility
 from medcyber.registry.queries import facility_for
 
 from . import rules
-from .models import Answer, AnswerChange, Assessment, Asset, ChecklistItem, ChecklistVersion
+from .models import (
+    Answer,
+    AnswerChange,
+    Assessment,
+    Asset,
+    ChecklistItem,
+    ChecklistVersion,
+    KevEntry,
+    KevFinding,
+)
 
 
 @dataclass
@@ -233,3 +242,33 @@ def association_overview(user: Any, version: ChecklistVersion) -> list[Prefectur
         )
         for code in sorted(set(facilities) | set(stats))
     ]
+
+
+def findings_of(user: Any, facility: Facility) -> list[KevFinding]:
+    return list(
+        KevFinding.objects.visible_to(user)
+        .filter(asset__facility=facility)
+        .select_related("asset", "entry")
+    )
+
+
+@dataclass(frozen=True)
+class KevCount:
+    entry: KevEntry
+    facilities: int
+    open: int
+
+
+def kev_counts(user: Any, limit: int = 20) -> list[KevCount]:
+    """The catalogue entries that hit the most facilities, with how many are still open."""
+    rows: list[dict[str, Any]] = list(
+        KevFinding.objects.visible_to(user)
+        .values("entry")
+        .annotate(
+            facilities=Count("asset__facility", distinct=True),
+            open=Count("pk", filter=Q(status=KevFinding.Status.OPEN)),
+        )
+        .order_by("-facilities", "entry")[:limit]
+    )
+    entries = KevEntry.objects.in_bulk([r["entry"] for r in rows])
+    return [KevCount(entries[r["entry"]], r["facilities"], r["open"]) for r in rows]

@@ -238,3 +238,32 @@ def derived_answer(item: ChecklistItem, facility_id: int) -> tuple[str, str] | N
         if remote:
             return rules.YES, _("リモート保守回線%(n)d件を資産台帳に登録済み") % {"n": remote}
     return None
+
+
+class FindingInvalid(Exception):
+    """The status cannot be set; ``str(error)`` is for the person."""
+
+
+def mark_finding(*, finding: Any, status: str, planned_on: dt.date | None, by: Any) -> None:
+    """The facility's word on a known-exploited flaw of its device: patched, not affected,
+    or planned (with the date it will be done)."""
+    from .models import KevFinding
+
+    if status not in KevFinding.Status.values:
+        raise FindingInvalid(_("状況を選んでください。"))
+    if status == KevFinding.Status.PLANNED and planned_on is None:
+        raise FindingInvalid(_("「対応予定」には対応予定日が必要です。"))
+    with transaction.atomic():
+        finding.status = status
+        finding.planned_on = planned_on if status == KevFinding.Status.PLANNED else None
+        finding.save()
+
+
+def register_asset(*, asset: Asset, by: Any) -> Asset:
+    """Save a new asset and warn at once if a known-exploited flaw affects it."""
+    from .kev import match_assets
+
+    with transaction.atomic():
+        asset.save()
+        match_assets([asset])
+    return asset

@@ -124,5 +124,6 @@ def overview(request: HttpRequest) -> HttpResponse:
             "years": years,
             "year_label": rules.fiscal_year_label(year),
             "version": version,
+            "kev_counts": queries.kev_counts(user),
         },
     )

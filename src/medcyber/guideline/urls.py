@@ -10,6 +10,11 @@ app_name = "guideline"
 urlpatterns = [
     path("guideline/", views.home, name="home"),
     path(
+        "guideline/facilities/<int:pk>/warnings/<int:finding_pk>/",
+        views.finding_update,
+        name="finding_update",
+    ),
+    path(
         "guideline/facilities/<int:pk>/<slug:code>/<int:year>/",
         views.assessment,
         name="assessment",

@@ -25,8 +25,15 @@ from medcyber.registry.queries import facilities_for, facility_for
 
 from . import queries, rules, services
 from .assets import import_assets
-from .forms import AssetForm, FileUploadForm, ItemAnswerForm, OpeningForm, VendorRequestForm
-from .models import Assessment, Asset, ChecklistVersion
+from .forms import (
+    AssetForm,
+    FileUploadForm,
+    FindingForm,
+    ItemAnswerForm,
+    OpeningForm,
+    VendorRequestForm,
+)
+from .models import Assessment, Asset, ChecklistVersion, KevFinding
 
 EVIDENCE_TYPES = frozenset(
     {
@@ -76,10 +83,14 @@ def home(request: HttpRequest) -> HttpResponse:
 def _item_forms(
     request: HttpRequest, sections: list[queries.SectionRows], assets: Any, bound: bool
 ) -> None:
+    """One form per item. An unanswered item the asset register supports starts as that
+    answer (“yes”, with the register as its note), for the person to confirm by saving."""
     for section in sections:
         for row in section.rows:
             answer = row.answer
-            initial = {}
+            initial: dict[str, Any] = {}
+            if answer is None and row.derived is not None:
+                initial = {"value": row.derived[0], "note": row.derived[1]}
             if answer is not None:
                 initial = {
                     "value": answer.value,
@@ -94,12 +105,13 @@ def _item_forms(
                 prefix=f"i{row.item.pk}",
                 initial=initial,
                 assets=assets,
+                uploads=assets is not None,
             )
 
 
 def _store_evidence(request: HttpRequest, form: ItemAnswerForm, facility: Facility) -> int | None:
     upload = form.cleaned_data.get("evidence_file")
-    if not upload:
+    if not upload or not request.user.is_authenticated:
         return None
     try:
         document = store_upload(
@@ -328,7 +340,7 @@ def asset_list(request: HttpRequest, pk: int) -> HttpResponse:
             ):
                 form.add_error("name", _("同じ名称の資産がすでに登録されています。"))
             else:
-                asset.save()
+                services.register_asset(asset=asset, by=request.user)
                 messages.success(request, _("資産を登録しました。"))
                 return redirect(request.path)
     return render(
@@ -340,6 +352,8 @@ def asset_list(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "upload": FileUploadForm(),
             "editable": editable,
+            "findings": queries.findings_of(request.user, facility),
+            "statuses": KevFinding.Status.choices,
         },
     )
 
@@ -383,8 +397,41 @@ def asset_import(request: HttpRequest, pk: int) -> HttpResponse:
             "upload": form,
             "report": report,
             "editable": True,
+            "findings": queries.findings_of(request.user, facility),
+            "statuses": KevFinding.Status.choices,
         },
     )
+
+
+@login_required
+@require_POST
+def finding_update(request: HttpRequest, pk: int, finding_pk: int) -> HttpResponse:
+    facility = _facility(request, pk)
+    finding = (
+        KevFinding.objects.visible_to(request.user)
+        .filter(pk=finding_pk, asset__facility=facility)
+        .first()
+    )
+    if finding is None:
+        raise Http404
+    if not queries.may_edit(request.user):
+        raise PermissionDenied
+    form = FindingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("状況を選んでください。"))
+    else:
+        try:
+            services.mark_finding(
+                finding=finding,
+                status=form.cleaned_data["status"],
+                planned_on=form.cleaned_data["planned_on"],
+                by=request.user,
+            )
+        except services.FindingInvalid as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("脆弱性への対応状況を保存しました。"))
+    return redirect(reverse("guideline:asset_list", args=[facility.pk]) + "#warnings")
 
 
 def _run_on_copy(document: Any, run: Any) -> Any:

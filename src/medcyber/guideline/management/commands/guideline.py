@@ -28,6 +28,8 @@ class Command(BaseCommand):
         assets.add_argument("--facility", required=True, type=int, help="facility id")
         assets.add_argument("file", metavar="FILE")
         assets.add_argument("--dry-run", action="store_true", help="check only, change nothing")
+        kev = sub.add_parser("import-kev", help="load the CISA KEV catalogue (its JSON)")
+        kev.add_argument("file", metavar="FILE")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -36,6 +38,8 @@ class Command(BaseCommand):
         with audit.acting_as(CLI_ACTOR):
             if options["action"] == "load-checklist":
                 self._load_checklist(path, options["dry_run"])
+            elif options["action"] == "import-kev":
+                self._import_kev(path)
             else:
                 self._import_assets(path, options["facility"], options["dry_run"])
 
@@ -61,3 +65,18 @@ class Command(BaseCommand):
             self.stderr.write(format_asset_report(report))
             raise CommandError("資産台帳を取り込めませんでした。", returncode=1)
         self.stdout.write(format_asset_report(report))
+
+    def _import_kev(self, path: Path) -> None:
+        from medcyber.guideline.kev import import_catalogue
+
+        report = import_catalogue(path)
+        if report.problems:
+            for problem in report.problems[:200]:
+                self.stderr.write(problem)
+            raise CommandError(
+                "KEV カタログを読み込めませんでした（何も変更していません）。", returncode=1
+            )
+        self.stdout.write(
+            f"{report.file_name}: {report.entries}件（新規 {report.added}件）、"
+            f"新たに警告した資産 {report.findings}件"
+        )
