@@ -3,7 +3,9 @@ date within the fiscal year for every “no”, history and what changed since l
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
@@ -149,10 +151,41 @@ def test_association_staff_read_but_do_not_write(client: Any) -> None:
     assert client.post(url, {"step": "opening", "has_medical_system": "no"}).status_code == 403
 
 
-def test_the_overview_counts_per_prefecture(client: Any) -> None:
+def test_the_overview_counts_per_prefecture_and_item(client: Any) -> None:
     a = assessment_for(has_medical_system=False)
-    assessment_for(has_medical_system=True)
+    b = assessment_for(has_medical_system=True)
+    services.save_answers(
+        assessment=b,
+        entries=[services.AnswerEntry(item("cyber-bcp").pk, "no", None, dt.date(2025, 12, 1))],
+        by=None,
+    )
     client.force_login(factories.staff_user(Role.ASSOCIATION_ADMIN))
     page = client.get(reverse("guideline:overview") + "?year=2025").content.decode()
     assert "東京都" in page
-    assert a.facility.name not in page
+    assert a.facility.name not in page and b.facility.name not in page
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                b"".join(
+                    client.get(reverse("guideline:overview_csv") + "?year=2025").streaming_content
+                ).decode("utf-8-sig")
+            )
+        )
+    )
+    bcp = next(r for r in rows if r[2] == "cyber-bcp")
+    assert bcp[4:] == ["1", "0", "1", "100"]
+
+
+def test_an_item_the_asset_register_supports_starts_as_yes(client: Any) -> None:
+    user, _member, facility = factories.member_with_facility()
+    assessment_for(facility, has_medical_system=True)
+    Asset.unscoped.create(facility=facility, kind="server", name="電子カルテサーバ")
+    client.force_login(user)
+    page = client.get(reverse("guideline:assessment", args=[facility.pk, "institution", 2025]))
+    form = next(
+        row.form
+        for s in page.context["sections"]
+        for row in s.rows
+        if row.item.key == "asset-ledger"
+    )
+    assert form.initial["value"] == "yes" and "1件" in form.initial["note"]

@@ -283,6 +283,7 @@ ROUTE_RULES: dict[str, Rule] = {
     "guideline:vendor_fill": _token_link(token="bogus-token"),
     "guideline:checklist_list": Rule(allowed=IMPORT_ADMINS, refused=(403,)),
     "guideline:overview": Rule(allowed=ALL_FACILITIES_ROLES, refused=(403,)),
+    "guideline:overview_csv": Rule(allowed=ALL_FACILITIES_ROLES, refused=(403,)),
     # allauth
     "account_login": Rule(public=True, ok=(200, 302)),
     "account_logout": ACCOUNT_PAGE,

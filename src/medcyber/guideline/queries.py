@@ -272,3 +272,42 @@ def kev_counts(user: Any, limit: int = 20) -> list[KevCount]:
     )
     entries = KevEntry.objects.in_bulk([r["entry"] for r in rows])
     return [KevCount(entries[r["entry"]], r["facilities"], r["open"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class ItemRate:
+    item: ChecklistItem
+    answered: int
+    yes: int
+    no: int
+
+    @property
+    def no_rate(self) -> int:
+        return round(100 * self.no / self.answered) if self.answered else 0
+
+
+def item_rates(user: Any, version: ChecklistVersion, kind: str = "") -> list[ItemRate]:
+    """Per item of a version: how many facilities answered, and how many said yes and no
+    (counts over every visible facility, optionally of one kind)."""
+    answers = Answer.objects.visible_to(user).filter(
+        assessment__version=version, assessment__vendor_name=""
+    )
+    if kind:
+        answers = answers.filter(assessment__facility__kind=kind)
+    counts = {
+        row["item"]: row
+        for row in answers.values("item").annotate(
+            answered=Count("pk", filter=~Q(value="")),
+            yes=Count("pk", filter=Q(value=rules.YES)),
+            no=Count("pk", filter=Q(value=rules.NO)),
+        )
+    }
+    return [
+        ItemRate(
+            item,
+            counts.get(item.pk, {}).get("answered", 0),
+            counts.get(item.pk, {}).get("yes", 0),
+            counts.get(item.pk, {}).get("no", 0),
+        )
+        for item in ChecklistItem.objects.filter(version=version)
+    ]

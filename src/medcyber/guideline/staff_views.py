@@ -7,15 +7,18 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from medcyber.accounts.roles import Role
 from medcyber.core import audit
 from medcyber.core.documents import DocumentRejected, FileType, store_upload
+from medcyber.core.exports import csv_response
 from medcyber.core.models import StoredDocument
+from medcyber.registry.choices import FacilityKind
 
 from . import queries, rules
 from .forms import FileUploadForm
@@ -94,12 +97,7 @@ def checklist_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-@login_required
-def overview(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    if not user.sees_all_facilities:
-        raise PermissionDenied
+def _overview_year(request: HttpRequest) -> tuple[int, list[int]]:
     current = rules.fiscal_year_of(timezone.localdate())
     years = sorted(
         set(
@@ -113,8 +111,25 @@ def overview(request: HttpRequest) -> HttpResponse:
         year = int(request.GET.get("year", ""))
     except ValueError:
         year = current if current in years else (years[0] if years else current)
+    return year, years
+
+
+def _kind(request: HttpRequest) -> str:
+    kind = request.GET.get("kind", "")
+    return kind if kind in FacilityKind.values else ""
+
+
+@require_GET
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not user.sees_all_facilities:
+        raise PermissionDenied
+    year, years = _overview_year(request)
+    kind = _kind(request)
     version = queries.version_for("institution", year)
     rows = queries.association_overview(request.user, version) if version else []
+    rates = queries.item_rates(user, version, kind) if version else []
     return render(
         request,
         "guideline/staff/overview.html",
@@ -125,5 +140,38 @@ def overview(request: HttpRequest) -> HttpResponse:
             "year_label": rules.fiscal_year_label(year),
             "version": version,
             "kev_counts": queries.kev_counts(user),
+            "rates": rates,
+            "kind": kind,
+            "kinds": FacilityKind.choices,
         },
     )
+
+
+@require_GET
+@login_required
+def overview_csv(request: HttpRequest) -> HttpResponseBase:
+    """Per item: answered, yes, no, share of no — counts only, for the association's reports."""
+    user: Any = request.user
+    if not user.sees_all_facilities:
+        raise PermissionDenied
+    year, _years = _overview_year(request)
+    version = queries.version_for("institution", year)
+    if version is None:
+        raise Http404
+    kind = _kind(request)
+    rates = queries.item_rates(user, version, kind)
+    header = [
+        _("年度"),
+        _("項番"),
+        _("項目ID"),
+        _("確認事項"),
+        _("回答数"),
+        _("はい"),
+        _("いいえ"),
+        _("「いいえ」の割合（%）"),
+    ]
+    rows = (
+        [year, r.item.number, r.item.key, r.item.text, r.answered, r.yes, r.no, r.no_rate]
+        for r in rates
+    )
+    return csv_response(f"guideline-items-{year}{'-' + kind if kind else ''}.csv", header, rows)

@@ -34,4 +34,5 @@ urlpatterns = [
     path("guideline/vendor/<str:token>/", views.vendor_fill, name="vendor_fill"),
     path("staff/guideline/checklists/", staff_views.checklist_list, name="checklist_list"),
     path("staff/guideline/overview/", staff_views.overview, name="overview"),
+    path("staff/guideline/overview/items.csv", staff_views.overview_csv, name="overview_csv"),
 ]
