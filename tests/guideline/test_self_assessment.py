@@ -8,6 +8,7 @@ import datetime as dt
 import io
 from typing import Any
 
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -127,6 +128,15 @@ def test_a_member_answers_on_the_page_and_a_no_without_date_is_refused(client: A
     answer = Answer.unscoped.get(assessment=assessment, item=bcp)
     assert answer.target_date == dt.date(2026, 2, 28)
     assert answer.answered_by == user
+    book = openpyxl.load_workbook(
+        io.BytesIO(
+            client.get(
+                reverse("guideline:assessment_xlsx", args=[facility.pk, "institution", 2025])
+            ).content
+        )
+    )
+    rows = {r[0]: r for r in book["チェックリスト"].iter_rows(values_only=True) if r[0]}
+    assert rows["3-3"][3] == "いいえ" and rows["3-3"][5].date() == dt.date(2026, 2, 28)
     printed = client.get(
         reverse("guideline:assessment_print", args=[facility.pk, "institution", 2025])
     )

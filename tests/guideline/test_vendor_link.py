@@ -55,3 +55,29 @@ def test_an_unknown_link_is_refused(client: Any) -> None:
     response = client.get(reverse("guideline:vendor_fill", args=["not-a-token"]))
     assert response.status_code == 404
     assert "このリンクは無効です" in response.content.decode()
+
+
+def test_the_facility_sees_the_vendor_answers_and_revokes_the_link(client: Any) -> None:
+    from tests import factories
+
+    user, _member, facility = factories.member_with_facility()
+    own = assessment_for(facility, has_medical_system=True)
+    request, token = services.request_vendor_part(
+        assessment=own,
+        vendor_name="北斗メディカルシステム",
+        vendor_email="",
+        by=user,
+        now=timezone.now(),
+    )
+    client.force_login(user)
+    page = client.get(reverse("guideline:vendor_part", args=[facility.pk, request.assessment_id]))
+    assert "北斗メディカルシステム" in page.content.decode()
+    client.post(
+        reverse(
+            "guideline:vendor_request_revoke", args=[facility.pk, request.assessment_id, request.pk]
+        )
+    )
+    client.logout()
+    refused = client.get(reverse("guideline:vendor_fill", args=[token]))
+    assert refused.status_code == 404
+    assert "取り消されています" in refused.content.decode()

@@ -177,6 +177,34 @@ def _import_run_b(w: World) -> dict[str, Any]:
 IMPORT_ADMINS = frozenset({Role.ASSOCIATION_ADMIN})
 
 
+def _vendor_request_b(w: World) -> dict[str, Any]:
+    """A link tenant B sent to its vendor."""
+    from django.utils import timezone as tz
+
+    from medcyber.guideline.models import Assessment, VendorRequest
+    from medcyber.guideline.services import request_vendor_part
+
+    _assessment_b(w)
+    own = Assessment.unscoped.get(
+        facility=w.facility_b,
+        version__fiscal_year=2025,
+        vendor_name="",
+        version__checklist__code="institution",
+    )
+    found = VendorRequest.unscoped.filter(assessment__facility=w.facility_b).first()
+    if found is None:
+        found, _token = request_vendor_part(
+            assessment=own, vendor_name="他院の保守業者", vendor_email="", by=None, now=tz.now()
+        )
+    return {"pk": w.facility_b.pk, "part_pk": found.assessment_id, "request_pk": found.pk}
+
+
+def _vendor_part_b(w: World) -> dict[str, Any]:
+    kwargs = _vendor_request_b(w)
+    del kwargs["request_pk"]
+    return kwargs
+
+
 def _finding_b(w: World) -> dict[str, Any]:
     """A known-exploited-vulnerability warning on tenant B's VPN appliance."""
     import datetime as dt
@@ -270,10 +298,15 @@ ROUTE_RULES: dict[str, Rule] = {
     "guideline:home": Rule(ok=(200, 302), absent=True),
     "guideline:assessment": Rule(kwargs=_assessment_b, allowed=ALL_FACILITIES_ROLES),
     "guideline:assessment_print": Rule(kwargs=_assessment_b, allowed=ALL_FACILITIES_ROLES),
+    "guideline:assessment_xlsx": Rule(kwargs=_assessment_b, allowed=ALL_FACILITIES_ROLES),
     "guideline:vendor_request_create": Rule(
         kwargs=_assessment_b, allowed=NO_ROLES, refused=(403, 404), method="post"
     ),
     "guideline:asset_list": Rule(kwargs=_facility_b, allowed=ALL_FACILITIES_ROLES),
+    "guideline:vendor_part": Rule(kwargs=_vendor_part_b, allowed=ALL_FACILITIES_ROLES),
+    "guideline:vendor_request_revoke": Rule(
+        kwargs=_vendor_request_b, allowed=NO_ROLES, refused=(403, 404), method="post"
+    ),
     "guideline:asset_import": Rule(
         kwargs=_facility_b, allowed=NO_ROLES, refused=(403, 404), method="post"
     ),

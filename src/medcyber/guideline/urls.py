@@ -15,6 +15,23 @@ urlpatterns = [
         name="finding_update",
     ),
     path(
+        "guideline/facilities/<int:pk>/vendor-parts/<int:part_pk>/",
+        views.vendor_part,
+        name="vendor_part",
+    ),
+    path(
+        "guideline/facilities/<int:pk>/vendor-parts/<int:part_pk>/requests/<int:request_pk>/revoke/",
+        views.vendor_request_revoke,
+        name="vendor_request_revoke",
+    ),
+    path("guideline/facilities/<int:pk>/assets/", views.asset_list, name="asset_list"),
+    path("guideline/facilities/<int:pk>/assets/import/", views.asset_import, name="asset_import"),
+    path("guideline/vendor/<str:token>/", views.vendor_fill, name="vendor_fill"),
+    path("staff/guideline/checklists/", staff_views.checklist_list, name="checklist_list"),
+    path("staff/guideline/overview/", staff_views.overview, name="overview"),
+    path("staff/guideline/overview/items.csv", staff_views.overview_csv, name="overview_csv"),
+    # last: <slug:code>/<int:year> would take any other two path segments
+    path(
         "guideline/facilities/<int:pk>/<slug:code>/<int:year>/",
         views.assessment,
         name="assessment",
@@ -25,14 +42,13 @@ urlpatterns = [
         name="assessment_print",
     ),
     path(
+        "guideline/facilities/<int:pk>/<slug:code>/<int:year>/checklist.xlsx",
+        views.assessment_xlsx,
+        name="assessment_xlsx",
+    ),
+    path(
         "guideline/facilities/<int:pk>/<slug:code>/<int:year>/vendor-requests/",
         views.vendor_request_create,
         name="vendor_request_create",
     ),
-    path("guideline/facilities/<int:pk>/assets/", views.asset_list, name="asset_list"),
-    path("guideline/facilities/<int:pk>/assets/import/", views.asset_import, name="asset_import"),
-    path("guideline/vendor/<str:token>/", views.vendor_fill, name="vendor_fill"),
-    path("staff/guideline/checklists/", staff_views.checklist_list, name="checklist_list"),
-    path("staff/guideline/overview/", staff_views.overview, name="overview"),
-    path("staff/guideline/overview/items.csv", staff_views.overview_csv, name="overview_csv"),
 ]

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,6 +26,7 @@ from medcyber.registry.queries import facilities_for, facility_for
 
 from . import queries, rules, services
 from .assets import import_assets
+from .exports import assessment_workbook
 from .forms import (
     AssetForm,
     FileUploadForm,
@@ -33,8 +35,9 @@ from .forms import (
     OpeningForm,
     VendorRequestForm,
 )
-from .models import Assessment, Asset, ChecklistVersion, KevFinding
+from .models import Assessment, Asset, ChecklistVersion, KevFinding, VendorRequest
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EVIDENCE_TYPES = frozenset(
     {
         FileType.PDF,
@@ -214,9 +217,9 @@ def assessment(request: HttpRequest, pk: int, code: str, year: int) -> HttpRespo
         "fy_start": rules.fiscal_year_bounds(year)[0],
         "fy_end": rules.fiscal_year_bounds(year)[1],
         "vendor_form": VendorRequestForm(),
-        "vendor_parts": Assessment.objects.visible_to(request.user)
-        .filter(facility=facility, version__fiscal_year=year, version__checklist__code="vendor")
-        .prefetch_related("requests"),
+        "vendor_parts": Assessment.objects.visible_to(request.user).filter(
+            facility=facility, version__fiscal_year=year, version__checklist__code="vendor"
+        ),
     }
     return render(request, "guideline/assessment.html", context)
 
@@ -241,6 +244,33 @@ def assessment_print(request: HttpRequest, pk: int, code: str, year: int) -> Htt
         "printed_on": timezone.localdate(),
     }
     return render(request, "guideline/assessment_print.html", context)
+
+
+@require_GET
+@login_required
+def assessment_xlsx(request: HttpRequest, pk: int, code: str, year: int) -> HttpResponse:
+    facility = _facility(request, pk)
+    version = _version(code, year)
+    assessment = queries.facility_and_assessment(request.user, facility.pk, version)[1]
+    if assessment is None:
+        raise Http404
+    audit.record_view(assessment, action="guideline.assessment.export")
+    data = assessment_workbook(
+        facility=facility,
+        version=version,
+        sections=queries.section_rows(version, assessment, facility.pk),
+        assets=queries.assets_of(request.user, facility),
+        progress=queries.progress_of(assessment, version),
+        has_system=assessment.has_medical_system,
+    )
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = (
+        content_disposition_header(
+            as_attachment=True, filename=f"checklist-{year}-{facility.pk}.xlsx"
+        )
+        or "attachment"
+    )
+    return response
 
 
 @require_POST
@@ -281,6 +311,62 @@ def vendor_request_create(request: HttpRequest, pk: int, code: str, year: int) -
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _vendor_part(request: HttpRequest, facility: Facility, part_pk: int) -> Assessment:
+    part = (
+        Assessment.objects.visible_to(request.user)
+        .filter(pk=part_pk, facility=facility, version__checklist__code="vendor")
+        .select_related("version__checklist")
+        .first()
+    )
+    if part is None:
+        raise Http404
+    return part
+
+
+@require_GET
+@login_required
+def vendor_part(request: HttpRequest, pk: int, part_pk: int) -> HttpResponse:
+    """What a vendor answered for this facility (read only), and the links sent to them."""
+    facility = _facility(request, pk)
+    part = _vendor_part(request, facility, part_pk)
+    audit.record_view(part, action="guideline.assessment.view")
+    return render(
+        request,
+        "guideline/vendor_part.html",
+        {
+            "facility": facility,
+            "part": part,
+            "sections": queries.section_rows(part.version, part, facility.pk),
+            "progress": queries.progress_of(part, part.version),
+            "requests": VendorRequest.objects.visible_to(request.user).filter(assessment=part),
+            "editable": queries.may_edit(request.user),
+            "now": timezone.now(),
+            "year_label": rules.fiscal_year_label(part.fiscal_year),
+        },
+    )
+
+
+@require_POST
+@login_required
+def vendor_request_revoke(
+    request: HttpRequest, pk: int, part_pk: int, request_pk: int
+) -> HttpResponse:
+    facility = _facility(request, pk)
+    part = _vendor_part(request, facility, part_pk)
+    if not queries.may_edit(request.user):
+        raise PermissionDenied
+    vendor_request = (
+        VendorRequest.objects.visible_to(request.user)
+        .filter(assessment=part, pk=request_pk, revoked_at__isnull=True)
+        .first()
+    )
+    if vendor_request is None:
+        raise Http404
+    services.revoke_vendor_request(request=vendor_request, by=request.user, now=timezone.now())
+    messages.success(request, _("記入用リンクを取り消しました。"))
+    return redirect("guideline:vendor_part", pk=facility.pk, part_pk=part.pk)
 
 
 @never_cache
