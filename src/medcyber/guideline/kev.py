@@ -179,7 +179,7 @@ def match_assets(assets: Iterable[Asset] | Any, chunk: int = 5000) -> int:
     index = _index()
     if not index:
         return 0
-    created = 0
+    before = KevFinding.unscoped.count()
     batch: list[KevFinding] = []
     rows = (
         assets.values_list("pk", "vendor", "product").iterator(chunk_size=chunk)
@@ -190,15 +190,13 @@ def match_assets(assets: Iterable[Asset] | Any, chunk: int = 5000) -> int:
         for entry_id in matches_for(vendor, product, index):
             batch.append(KevFinding(asset_id=pk, entry_id=entry_id))
         if len(batch) >= chunk:
-            created += _insert(batch)
+            _insert(batch)
             batch = []
-    return created + _insert(batch)
-
-
-def _insert(batch: list[KevFinding]) -> int:
-    """Bulk insert, skipping pairs already found (their status is the facility's word)."""
-    if not batch:
-        return 0
-    before = KevFinding.unscoped.count()
-    KevFinding.unscoped.bulk_create(batch, ignore_conflicts=True)
+    _insert(batch)
     return KevFinding.unscoped.count() - before
+
+
+def _insert(batch: list[KevFinding]) -> None:
+    """Bulk insert, skipping pairs already found (their status is the facility's word)."""
+    if batch:
+        KevFinding.unscoped.bulk_create(batch, ignore_conflicts=True)
