@@ -50,6 +50,7 @@ FROM generate_series(1, %(facilities)s) g;
 CREATE TEMP TABLE bench_facility AS
     SELECT id, row_number() OVER (ORDER BY id) AS n FROM registry_facility
     WHERE name LIKE 'ベンチ診療所%%';
+ANALYZE bench_facility;
 CREATE TEMP TABLE bench_pair (n int, vendor text, product text);
 """
 
@@ -73,9 +74,9 @@ SELECT s.id, i.id, CASE WHEN (s.id + i.id) %% 5 = 0 THEN 'no' ELSE 'yes' END,
        DATE '2025-06-01',
        CASE WHEN (s.id + i.id) %% 5 = 0 THEN DATE '2026-03-01' END, '', 'bench', now()
 FROM guideline_assessment s
+JOIN bench_facility f ON f.id = s.facility_id
 JOIN guideline_checklistitem i ON i.version_id = s.version_id
-WHERE s.version_id = %(version)s AND s.vendor_name = '' AND s.facility_id IN
-    (SELECT id FROM bench_facility);
+WHERE s.version_id = %(version)s AND s.vendor_name = '';
 ANALYZE;
 """
 
@@ -164,6 +165,7 @@ def run(ctx: Context) -> dict[str, Any]:
         with conn.cursor().copy("COPY bench_pair (n, vendor, product) FROM STDIN") as copy:
             for n, (vendor, product) in enumerate(all_pairs):
                 copy.write_row((n, vendor, product))
+        conn.execute("ANALYZE bench_pair")
         conn.execute(ASSETS_SQL % {"per": ASSETS_PER_FACILITY, "pairs": len(all_pairs)})
         version = conn.execute(
             "SELECT v.id FROM guideline_checklistversion v JOIN guideline_checklist c "

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from medcyber.guideline.assets import import_assets
 from medcyber.guideline.models import Asset
 from tests import factories
+from tests.core.conftest import (  # noqa: F401 - fixtures used by name
+    clamd,
+    clamd_server,
+    document_storage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,4 +59,18 @@ def test_bad_rows_change_nothing(tmp_path: Path) -> None:
     errors = {r.line: r.message for r in report.rows if r.outcome == "error"}
     assert "種類「プリンタ」は使えません" in errors[3]
     assert "重複しています" in errors[4] and "「あり」か「なし」" in errors[4]
+    assert not Asset.unscoped.filter(facility=facility).exists()
+
+
+@pytest.mark.usefixtures("clamd", "document_storage")
+def test_the_screen_shows_the_row_report_of_a_cp932_file(client: Any) -> None:
+    user, _member, facility = factories.member_with_facility()
+    client.force_login(user)
+    text = HEADER + "VPN装置,本院VPN,Fortinet,FortiOS,7.0,,,あり,\r\nプリンタ,受付,,,,,,なし,\r\n"
+    upload = SimpleUploadedFile("資産台帳.csv", text.encode("cp932"), content_type="text/csv")
+    page = client.post(
+        reverse("guideline:asset_import", args=[facility.pk]), {"file": upload}
+    ).content.decode()
+    assert "問題が1件あるため、何も変更していません。" in page
+    assert "エラー" in page and "種類「プリンタ」は使えません" in page
     assert not Asset.unscoped.filter(facility=facility).exists()

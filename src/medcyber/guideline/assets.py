@@ -46,6 +46,10 @@ class AssetRow:
     outcome: str  # "new" | "update" | "same" | "error"
     message: str = ""
 
+    @property
+    def label(self) -> str:
+        return outcome_label(self.outcome)
+
 
 @dataclass
 class AssetReport:
