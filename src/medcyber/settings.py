@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "medcyber.claims",
     "medcyber.desk",
     "medcyber.incidents",
+    "medcyber.guideline",
     "medcyber.core.admin_site.MedcyberAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -314,6 +314,73 @@ TRAINING_RUNNERS = frozenset({Role.MEMBER, Role.FACILITY_ADMIN, Role.ASSOCIATION
 TRAINING_STAFF = frozenset({Role.ASSOCIATION_ADMIN})
 TRAINING_PAGE = Rule(allowed=TRAINING_RUNNERS, refused=(403,))
 
+
+def _vendor_request_b(w: World) -> dict[str, Any]:
+    """A link tenant B sent to its vendor."""
+    from django.utils import timezone as tz
+
+    from medcyber.guideline.models import Assessment, VendorRequest
+    from medcyber.guideline.services import request_vendor_part
+
+    _assessment_b(w)
+    own = Assessment.unscoped.get(
+        facility=w.facility_b,
+        version__fiscal_year=2025,
+        vendor_name="",
+        version__checklist__code="institution",
+    )
+    found = VendorRequest.unscoped.filter(assessment__facility=w.facility_b).first()
+    if found is None:
+        found, _token = request_vendor_part(
+            assessment=own, vendor_name="他院の保守業者", vendor_email="", by=None, now=tz.now()
+        )
+    return {"pk": w.facility_b.pk, "part_pk": found.assessment_id, "request_pk": found.pk}
+
+
+def _vendor_part_b(w: World) -> dict[str, Any]:
+    kwargs = _vendor_request_b(w)
+    del kwargs["request_pk"]
+    return kwargs
+
+
+def _finding_b(w: World) -> dict[str, Any]:
+    """A known-exploited-vulnerability warning on tenant B's VPN appliance."""
+    import datetime as dt
+
+    from medcyber.guideline.models import Asset, KevEntry, KevFinding
+
+    entry, _created = KevEntry.objects.get_or_create(
+        cve_id="CVE-2024-0001",
+        defaults={
+            "vendor_project": "Fortinet",
+            "product": "FortiOS",
+            "vulnerability_name": "x",
+            "date_added": dt.date(2024, 1, 1),
+            "vendor_key": "fortinet",
+            "product_keys": "|fortios|",
+        },
+    )
+    asset, _created = Asset.unscoped.get_or_create(
+        facility=w.facility_b, name="他院VPN", defaults={"kind": "vpn"}
+    )
+    finding, _created = KevFinding.unscoped.get_or_create(asset=asset, entry=entry)
+    return {"pk": w.facility_b.pk, "finding_pk": finding.pk}
+
+
+def _assessment_b(w: World) -> dict[str, Any]:
+    """Tenant B's FY2025 self-assessment (answered yes to the opening question)."""
+    from medcyber.guideline.models import Assessment, ChecklistVersion
+
+    version = ChecklistVersion.objects.get(checklist__code="institution", fiscal_year=2025)
+    Assessment.unscoped.get_or_create(
+        facility=w.facility_b,
+        version=version,
+        vendor_name="",
+        defaults={"has_medical_system": True},
+    )
+    return {"pk": w.facility_b.pk, "code": "institution", "year": 2025}
+
+
 PAGE = Rule(absent=True)
 # allauth's own pages: about the signed-in user only (some redirect when there is nothing to do)
 ACCOUNT_PAGE = Rule(ok=(200, 302, 404), absent=True)
@@ -453,6 +520,30 @@ ROUTE_RULES: dict[str, Rule] = {
     ),
     "training:learn": Rule(kwargs=lambda w: {"token": "bogus"}, public=True, ok=(404,)),
     "training:report": Rule(kwargs=lambda w: {"token": "bogus"}, public=True, ok=(404,)),
+    # guideline: facility pages (tenant B's facility is 404 for tenant roles), the vendor's
+    # link (public, a bogus token is refused), the association's screens
+    "guideline:home": Rule(ok=(200, 302), absent=True),
+    "guideline:assessment": Rule(kwargs=_assessment_b, allowed=ALL_FACILITIES_ROLES),
+    "guideline:assessment_print": Rule(kwargs=_assessment_b, allowed=ALL_FACILITIES_ROLES),
+    "guideline:assessment_xlsx": Rule(kwargs=_assessment_b, allowed=ALL_FACILITIES_ROLES),
+    "guideline:vendor_request_create": Rule(
+        kwargs=_assessment_b, allowed=NO_ROLES, refused=(403, 404), method="post"
+    ),
+    "guideline:asset_list": Rule(kwargs=_facility_b, allowed=ALL_FACILITIES_ROLES),
+    "guideline:vendor_part": Rule(kwargs=_vendor_part_b, allowed=ALL_FACILITIES_ROLES),
+    "guideline:vendor_request_revoke": Rule(
+        kwargs=_vendor_request_b, allowed=NO_ROLES, refused=(403, 404), method="post"
+    ),
+    "guideline:asset_import": Rule(
+        kwargs=_facility_b, allowed=NO_ROLES, refused=(403, 404), method="post"
+    ),
+    "guideline:finding_update": Rule(
+        kwargs=_finding_b, allowed=NO_ROLES, refused=(403, 404), method="post"
+    ),
+    "guideline:vendor_fill": _token_link(token="bogus-token"),
+    "guideline:checklist_list": Rule(allowed=IMPORT_ADMINS, refused=(403,)),
+    "guideline:overview": Rule(allowed=ALL_FACILITIES_ROLES, refused=(403,)),
+    "guideline:overview_csv": Rule(allowed=ALL_FACILITIES_ROLES, refused=(403,)),
     # allauth
     "account_login": Rule(public=True, ok=(200, 302)),
     "account_logout": ACCOUNT_PAGE,

@@ -34,6 +34,11 @@ def navigation_for(user: Any) -> list[NavItem]:
 
     if may_use_training(user):
         items.append(NavItem(_("メール訓練"), reverse("training:campaign_list")))
+        items.append(NavItem(_("自己点検の状況"), reverse("guideline:overview")))
+        if user.has_role("association_admin"):
+            items.append(NavItem(_("チェックリストの版"), reverse("guideline:checklist_list")))
+    else:
+        items.append(NavItem(_("セキュリティ自己点検"), reverse("guideline:home")))
     if user.may_search_audit:
         items.append(NavItem(_("監査ログ"), reverse("audit_search")))
     if user.staff_cleared and (user.is_superuser or user.has_role("association_admin")):

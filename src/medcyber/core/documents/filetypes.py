@@ -23,6 +23,7 @@ class FileType(enum.StrEnum):
     CSV = "csv"
     TEXT = "text"
     LOG = "log"
+    YAML = "yaml"
 
 
 def _office(part: str) -> Callable[[bytes], bool]:
@@ -94,6 +95,7 @@ SPECS: dict[FileType, TypeSpec] = {
     FileType.CSV: TypeSpec("CSV", (".csv",), "text/csv", _text),
     FileType.TEXT: TypeSpec(gettext_noop("テキスト"), (".txt",), "text/plain", _text),
     FileType.LOG: TypeSpec(gettext_noop("ログ"), (".log",), "text/plain", _text),
+    FileType.YAML: TypeSpec("YAML", (".yaml", ".yml"), "application/yaml", _text),
 }
 
 ALL_TYPES: frozenset[FileType] = frozenset(FileType)

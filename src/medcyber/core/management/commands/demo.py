@@ -28,6 +28,7 @@ from medcyber.accounts.services import grant_role
 from medcyber.core import audit
 from medcyber.desk import demo as desk_demo
 from medcyber.incidents import demo as incidents_demo
+from medcyber.guideline import demo as guideline_demo
 from medcyber.registry import demo_data as data
 from medcyber.registry.models import (
     DistrictAssociation,
@@ -85,6 +86,7 @@ class Loader:
         self.created.update(desk_demo.load())
         incidents_demo.load(self.created, self.users)
         training_demo.load(self.created)
+        self.created.update(guideline_demo.load())
 
     def load_prefectural(self) -> PrefecturalAssociation:
         spec = data.PREFECTURAL
