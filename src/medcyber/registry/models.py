@@ -253,6 +253,13 @@ class Facility(AuditedModel):
                 name="facility_code_prefix_idx",
                 opclasses=["varchar_pattern_ops"],
             ),
+            # The import's key for a facility without a code: (name, address). Without it
+            # every chunk of an import scanned the whole table.
+            models.Index(
+                fields=["name", "address"],
+                condition=Q(medical_institution_code=""),
+                name="facility_codeless_key_idx",
+            ),
         ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(

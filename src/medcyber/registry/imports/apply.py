@@ -21,9 +21,13 @@ How it works, and why:
   absent from it (and not already ended) get ``valid_to`` = the import date and the status
   "withdrawn". Nobody is deleted. A rejected row whose membership number can be read still
   counts as present, so a typo in a name never ends a membership.
-- **Flat memory.** Rows are streamed; only keys (membership numbers, codes) and ids stay in
-  memory, database look-ups go in chunks of ``chunk_size`` rows, and at most ``MAX_ERRORS``
-  errors are kept (the rest are counted).
+- **Flat memory.** Rows are streamed in chunks of ``chunk_size`` rows; the keys read so far
+  (membership numbers, codes) are kept in a temporary table on PostgreSQL (in a dictionary on
+  other databases), database look-ups go chunk by chunk, and at most ``MAX_ERRORS`` errors are
+  kept (the rest are counted).
+- **Bulk writes.** On PostgreSQL new rows are written with ``COPY`` and changed rows merged
+  from a temporary table with ``UPDATE … FROM`` (``bulk.py``); elsewhere ``bulk_create`` and
+  ``bulk_update``.
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ from ..models import (
     Member,
     PrefecturalAssociation,
 )
+from .bulk import BulkWriter, KeyStore, fetch, make_key_store
 from .columns import KINDS, Header, read_header
 from .normalize import normalize_digits
 from .readers import ImportFileError, RawRow, Table
@@ -122,10 +127,14 @@ class Writer:
         self.today = today
         self.chunk_size = chunk_size
         self.fields = [name for column, name in self.columns.items() if column in present]
-        self.pending: list[Any] = []
-        self.seen: dict[Hashable, int] = {}  # key → first line: duplicates, and --full
-        self.creates: list[models.Model] = []
-        self.updates: list[models.Model] = []
+        # The rows of the current chunk in file order: (key, line, record or None for a
+        # rejected row whose key could be read). Keys are checked against the file so far
+        # when the chunk is written (duplicates; --full).
+        self.arrivals: list[tuple[Hashable, int, Any]] = []
+        self.keys: KeyStore = make_key_store()
+        self.creates: list[dict[str, Any]] = []
+        self.updates: list[dict[str, Any]] = []
+        self.bulk = BulkWriter(self.model)
 
     # --- one per kind
     def key(self, record: Any) -> Hashable:
@@ -142,26 +151,8 @@ class Writer:
 
     # --- shared
     def add(self, record: Any) -> None:
-        key = self.key(record)
-        first = self.seen.get(key)
-        if first is not None:
-            where = (
-                _(
-                    "%(line)d行目",
-                )
-                % {"line": first}
-                if first
-                else _("ほかの行")
-            )
-            self.reject(
-                record,
-                self.duplicate_column(record),
-                _("%(where)sと重複しています。同じものは1行にしてください。") % {"where": where},
-            )
-            return
-        self.seen[key] = record.line
-        self.pending.append(record)
-        if len(self.pending) >= self.chunk_size:
+        self.arrivals.append((self.key(record), record.line, record))
+        if len(self.arrivals) >= self.chunk_size:
             self.flush()
 
     def duplicate_column(self, record: Any) -> str:
@@ -170,19 +161,41 @@ class Writer:
     def note_rejected_key(self, values: dict[str, str]) -> None:
         key = self.raw_key(values)
         if key is not None:
-            self.seen.setdefault(key, 0)
+            self.arrivals.append((key, 0, None))
+
+    def _first_arrivals(self) -> list[Any]:
+        """The chunk's records whose key is new to the file; the others are rejected."""
+        arrivals, self.arrivals = self.arrivals, []
+        known = self.keys.lookup({key for key, _line, _record in arrivals})
+        remember: list[tuple[Hashable, int]] = []
+        fresh: list[Any] = []
+        for key, line, record in arrivals:
+            first = known.get(key)
+            if first is None:
+                known[key] = line
+                remember.append((key, line))
+                if record is not None:
+                    fresh.append(record)
+            elif record is not None:
+                where = _("%(line)d行目") % {"line": first} if first else _("ほかの行")
+                self.reject(
+                    record,
+                    self.duplicate_column(record),
+                    _("%(where)sと重複しています。同じものは1行にしてください。")
+                    % {"where": where},
+                )
+        self.keys.remember(remember)
+        return fresh
 
     def flush(self) -> None:
-        if not self.pending:
+        records = self._first_arrivals()
+        if not records:
             return
-        self.write(self.pending)
-        self.pending = []
+        self.write(records)
         db.reset_queries()  # under DEBUG, Django keeps every statement: not for 180,000 rows
-        manager = self.model._default_manager
-        manager.bulk_create(self.creates, batch_size=500)
+        self.bulk.create(self.creates)
         if self.updates:
-            names = [*self.fields, *self.stamp_fields()]
-            manager.bulk_update(self.updates, names, batch_size=500)
+            self.bulk.update(self.updates, [*self.fields, *self.stamp_fields()])
         self.creates, self.updates = [], []
 
     def stamp_fields(self) -> list[str]:
@@ -194,7 +207,7 @@ class Writer:
     def upsert(self, record: Any, existing: dict[str, Any] | None, values: dict[str, Any]) -> bool:
         """Create, update or leave alone, comparing only the columns the file has."""
         if existing is None:
-            self.creates.append(self.model(**values))
+            self.creates.append(values)
             self.report.created += 1
             return True
         if all(existing[name] == values[name] for name in self.fields):
@@ -207,7 +220,7 @@ class Writer:
             return False
         for name in self.stamp_fields():
             merged[name] = timezone.now()
-        self.updates.append(self.model(**merged))
+        self.updates.append(merged)
         self.report.updated += 1
         return True
 
@@ -302,8 +315,8 @@ class MemberWriter(Writer):
         numbers = [record.membership_number for record in records]
         existing = {
             row["membership_number"]: row
-            for row in Member.unscoped.filter(membership_number__in=numbers).values(
-                "pk", *_MEMBER_COLUMNS.values()
+            for row in fetch(
+                Member, ["pk", *_MEMBER_COLUMNS.values()], "membership_number", numbers
             )
         }
         for record in records:
@@ -312,13 +325,6 @@ class MemberWriter(Writer):
     def end_absent(self) -> None:
         """Members missing from a complete file: membership ended today, never deleted."""
         current = Member.unscoped.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=self.today))
-        absent = [
-            pk
-            for pk, number in current.values_list("pk", "membership_number").iterator(
-                chunk_size=self.chunk_size
-            )
-            if number not in self.seen
-        ]
         ending = {
             "valid_to": Case(
                 When(valid_from__gt=self.today, then=F("valid_from")), default=Value(self.today)
@@ -332,9 +338,18 @@ class MemberWriter(Writer):
             ),
             "updated_at": timezone.now(),
         }
-        for start in range(0, len(absent), self.chunk_size):
-            chunk = absent[start : start + self.chunk_size]
-            self.report.ended += Member.unscoped.filter(pk__in=chunk).update(**ending)
+        # Chunk by chunk in key order (the ended rows leave ``current`` as they are ended).
+        after = 0
+        while chunk := list(
+            current.filter(pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", "membership_number")[: self.chunk_size]
+        ):
+            after = chunk[-1][0]
+            present = self.keys.lookup(number for _pk, number in chunk)
+            absent = [pk for pk, number in chunk if number not in present]
+            if absent:
+                self.report.ended += Member.unscoped.filter(pk__in=absent).update(**ending)
 
 
 _FACILITY_COLUMNS = {
@@ -375,13 +390,11 @@ class FacilityWriter(Writer):
         codes = [r.medical_institution_code for r in records if r.medical_institution_code]
         by_code = {
             row["medical_institution_code"]: row
-            for row in Facility.unscoped.filter(medical_institution_code__in=codes).values(*fields)
+            for row in fetch(Facility, fields, "medical_institution_code", codes)
         }
-        names = [r.name for r in records if not r.medical_institution_code]
+        pairs = [(r.name, r.address) for r in records if not r.medical_institution_code]
         by_name: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        for row in Facility.unscoped.filter(medical_institution_code="", name__in=names).values(
-            *fields
-        ):
+        for row in fetch(Facility, fields, ("name", "address"), pairs, medical_institution_code=""):
             by_name.setdefault((row["name"], row["address"]), []).append(row)
         for record in records:
             if record.medical_institution_code:
@@ -415,16 +428,15 @@ class LinkWriter(Writer):
 
     def write(self, records: list[LinkRecord]) -> None:
         facilities = self._facilities(records)
-        members = dict(
-            Member.unscoped.filter(
-                membership_number__in=[r.membership_number for r in records]
-            ).values_list("membership_number", "pk")
-        )
+        numbers = {r.membership_number for r in records}
+        members = {
+            row["membership_number"]: row["pk"]
+            for row in fetch(Member, ["membership_number", "pk"], "membership_number", numbers)
+        }
         links: dict[int, list[dict[str, Any]]] = {}
-        for row in FacilityManagement.unscoped.filter(
-            facility_id__in=set(facilities.values())
-        ).values("pk", "facility_id", "member_id", "relation", "valid_from", "valid_to"):
-            links.setdefault(row["facility_id"], []).append(dict(row))
+        names = ["pk", "facility_id", "member_id", "relation", "valid_from", "valid_to"]
+        for row in fetch(FacilityManagement, names, "facility_id", set(facilities.values())):
+            links.setdefault(row["facility_id"], []).append(row)
         for record in records:
             facility_id = facilities.get(self._facility_key(record))
             member_id = members.get(record.membership_number)
@@ -450,14 +462,13 @@ class LinkWriter(Writer):
     def _facilities(self, records: list[LinkRecord]) -> dict[Hashable, int]:
         codes = [r.medical_institution_code for r in records if r.medical_institution_code]
         ids = [r.facility_id for r in records if not r.medical_institution_code]
-        found: dict[Hashable, int] = dict(
-            Facility.unscoped.filter(medical_institution_code__in=codes).values_list(
-                "medical_institution_code", "pk"
+        found: dict[Hashable, int] = {
+            row["medical_institution_code"]: row["pk"]
+            for row in fetch(
+                Facility, ["medical_institution_code", "pk"], "medical_institution_code", set(codes)
             )
-        )
-        found.update(
-            (pk, pk) for pk in Facility.unscoped.filter(pk__in=ids).values_list("pk", flat=True)
-        )
+        }
+        found.update((row["pk"], row["pk"]) for row in fetch(Facility, ["pk"], "pk", set(ids)))
         return found
 
     def _link(

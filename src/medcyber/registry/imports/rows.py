@@ -89,13 +89,16 @@ def _labels(choices: type[models.TextChoices]) -> str:
         return "、".join(str(label) for label in choices.labels)
 
 
+_LABELS = {kind: {c.name: c.label for c in columns} for kind, columns in COLUMNS.items()}
+
+
 class _Cells:
     """The values of one row, read column by column; problems are collected, not raised."""
 
     def __init__(self, kind: str, line: int, values: Mapping[str, str]) -> None:
         self.line = line
         self.values = values
-        self.labels = {column.name: column.label for column in COLUMNS[kind]}
+        self.labels = _LABELS[kind]
         self.errors: list[RowError] = []
 
     def fail(self, name: str, message: str) -> None:
