@@ -63,7 +63,7 @@ class MemberSearchForm(RegistrySearchForm):
 
 class FacilitySearchForm(RegistrySearchForm):
     q = _query(
-        _("施設名・フリガナ・医療機関コード・電話番号"),
+        _("施設名・フリガナ・医療機関コード・事業所番号・電話番号"),
         _(
             "ひらがな・カタカナ、全角・半角のどちらでも検索できます。電話番号はハイフンなしでも検索できます。"
         ),

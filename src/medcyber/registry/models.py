@@ -218,6 +218,13 @@ class Facility(AuditedModel):
         blank=True,
         validators=[validators.validate_institution_code],
     )
+    # 介護保険事業所番号: the key of a care facility, which has no medical-institution code.
+    care_provider_number = models.CharField(
+        _("介護保険事業所番号"),
+        max_length=10,
+        blank=True,
+        validators=[validators.validate_care_provider_number],
+    )
     postal_code = models.CharField(
         _("郵便番号"), max_length=8, blank=True, validators=[validators.validate_postal_code]
     )
@@ -253,6 +260,11 @@ class Facility(AuditedModel):
                 name="facility_code_prefix_idx",
                 opclasses=["varchar_pattern_ops"],
             ),
+            models.Index(
+                fields=["care_provider_number"],
+                name="facility_care_prefix_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
             # The import's key for a facility without a code: (name, address). Without it
             # every chunk of an import scanned the whole table.
             models.Index(
@@ -266,6 +278,11 @@ class Facility(AuditedModel):
                 fields=["medical_institution_code"],
                 condition=~Q(medical_institution_code=""),
                 name="facility_institution_code_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["care_provider_number"],
+                condition=~Q(care_provider_number=""),
+                name="facility_care_provider_number_unique",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=FacilityKind.values), name="facility_kind_known"

@@ -173,7 +173,9 @@ def search_facilities(user: Any, filters: dict[str, Any]) -> QuerySet[Facility]:
     facilities = Facility.objects.visible_to(user)
     query = normalise(filters.get("q") or "")
     if query.digits:
-        condition = Q(medical_institution_code__startswith=query.digits)
+        condition = Q(medical_institution_code__startswith=query.digits) | Q(
+            care_provider_number__startswith=query.digits
+        )
         if len(query.digits) >= MIN_PHONE_DIGITS:
             facilities = facilities.alias(phone_digits=Replace(F("phone"), Value("-"), Value("")))
             condition |= Q(phone_digits__contains=query.digits)

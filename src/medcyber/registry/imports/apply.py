@@ -13,8 +13,10 @@ How it works, and why:
   too) and the transaction is rolled back at the end when it is a dry run, or when any row was
   rejected and the operator did not choose ``valid_only``.
 - **Upsert by natural key.** Members by membership number; facilities by medical-institution
-  code, and facilities without a code by (name, address) among facilities without a code;
-  founder/manager links by (facility, member, start date). A row equal to what is stored is
+  code, else by care provider number (介護保険事業所番号, care facilities), else by
+  (name, address) among facilities with neither; a care number is unique in the file and in
+  the registry; founder/manager links by (facility, member, start date), the facility named
+  by either number or its id. A row equal to what is stored is
   not written (re-importing a file changes nothing, not even ``updated_at``). Columns absent
   from the file are left as they are.
 - **Full files.** ``full=True`` (members only) means the file is the complete list: members
@@ -127,10 +129,10 @@ class Writer:
         self.today = today
         self.chunk_size = chunk_size
         self.fields = [name for column, name in self.columns.items() if column in present]
-        # The rows of the current chunk in file order: (key, line, record or None for a
+        # The rows of the current chunk in file order: (keys, line, record or None for a
         # rejected row whose key could be read). Keys are checked against the file so far
         # when the chunk is written (duplicates; --full).
-        self.arrivals: list[tuple[Hashable, int, Any]] = []
+        self.arrivals: list[tuple[list[Hashable], int, Any]] = []
         self.keys: KeyStore = make_key_store()
         self.creates: list[dict[str, Any]] = []
         self.updates: list[dict[str, Any]] = []
@@ -139,6 +141,10 @@ class Writer:
     # --- one per kind
     def key(self, record: Any) -> Hashable:
         raise NotImplementedError
+
+    def other_keys(self, record: Any) -> list[Hashable]:
+        """Further values that must be unique in the file (a care number beside a code)."""
+        return []
 
     def raw_key(self, values: dict[str, str]) -> Hashable | None:
         return None
@@ -151,36 +157,38 @@ class Writer:
 
     # --- shared
     def add(self, record: Any) -> None:
-        self.arrivals.append((self.key(record), record.line, record))
+        self.arrivals.append(([self.key(record), *self.other_keys(record)], record.line, record))
         if len(self.arrivals) >= self.chunk_size:
             self.flush()
 
-    def duplicate_column(self, record: Any) -> str:
+    def duplicate_column(self, record: Any, key: Hashable) -> str:
         return "会員番号"
 
     def note_rejected_key(self, values: dict[str, str]) -> None:
         key = self.raw_key(values)
         if key is not None:
-            self.arrivals.append((key, 0, None))
+            self.arrivals.append(([key], 0, None))
 
     def _first_arrivals(self) -> list[Any]:
         """The chunk's records whose key is new to the file; the others are rejected."""
         arrivals, self.arrivals = self.arrivals, []
-        known = self.keys.lookup({key for key, _line, _record in arrivals})
+        known = self.keys.lookup({key for keys, _line, _record in arrivals for key in keys})
         remember: list[tuple[Hashable, int]] = []
         fresh: list[Any] = []
-        for key, line, record in arrivals:
-            first = known.get(key)
-            if first is None:
-                known[key] = line
-                remember.append((key, line))
+        for keys, line, record in arrivals:
+            seen = next((key for key in keys if key in known), None)
+            if seen is None:
+                for key in keys:
+                    known[key] = line
+                    remember.append((key, line))
                 if record is not None:
                     fresh.append(record)
             elif record is not None:
+                first = known[seen]
                 where = _("%(line)d行目") % {"line": first} if first else _("ほかの行")
                 self.reject(
                     record,
-                    self.duplicate_column(record),
+                    self.duplicate_column(record, seen),
                     _("%(where)sと重複しています。同じものは1行にしてください。")
                     % {"where": where},
                 )
@@ -356,6 +364,7 @@ _FACILITY_COLUMNS = {
     name: name
     for name in (
         "medical_institution_code",
+        "care_provider_number",
         "name",
         "name_kana",
         "kind",
@@ -369,7 +378,8 @@ _FACILITY_COLUMNS = {
 
 
 class FacilityWriter(Writer):
-    """Facilities by medical-institution code; without a code, by (name, address)."""
+    """Facilities by medical-institution code, else by care provider number (介護保険事業所番号),
+    else by (name, address) among facilities with neither."""
 
     model = Facility
     columns = _FACILITY_COLUMNS
@@ -377,10 +387,19 @@ class FacilityWriter(Writer):
     def key(self, record: FacilityRecord) -> Hashable:
         if record.medical_institution_code:
             return record.medical_institution_code
+        if record.care_provider_number:
+            return ("care", record.care_provider_number)
         return (record.name, record.address)
 
-    def duplicate_column(self, record: FacilityRecord) -> str:
-        return "医療機関コード" if record.medical_institution_code else "施設名"
+    def other_keys(self, record: FacilityRecord) -> list[Hashable]:
+        if record.medical_institution_code and record.care_provider_number:
+            return [("care", record.care_provider_number)]
+        return []
+
+    def duplicate_column(self, record: FacilityRecord, key: Hashable) -> str:
+        if isinstance(key, str):
+            return "医療機関コード"
+        return "介護保険事業所番号" if key[0] == "care" else "施設名"  # type: ignore[index]
 
     def stamp_fields(self) -> list[str]:
         return ["updated_at"]
@@ -392,13 +411,28 @@ class FacilityWriter(Writer):
             row["medical_institution_code"]: row
             for row in fetch(Facility, fields, "medical_institution_code", codes)
         }
-        pairs = [(r.name, r.address) for r in records if not r.medical_institution_code]
+        cares = [r.care_provider_number for r in records if r.care_provider_number]
+        by_care = {
+            row["care_provider_number"]: row
+            for row in fetch(Facility, fields, "care_provider_number", cares)
+        }
+        pairs = [
+            (r.name, r.address)
+            for r in records
+            if not r.medical_institution_code and not r.care_provider_number
+        ]
+        # A file without the care-number column keeps matching care facilities by name.
+        without = {"care_provider_number": ""} if "care_provider_number" in self.fields else {}
         by_name: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        for row in fetch(Facility, fields, ("name", "address"), pairs, medical_institution_code=""):
+        for row in fetch(
+            Facility, fields, ("name", "address"), pairs, medical_institution_code="", **without
+        ):
             by_name.setdefault((row["name"], row["address"]), []).append(row)
         for record in records:
             if record.medical_institution_code:
                 existing = by_code.get(record.medical_institution_code)
+            elif record.care_provider_number:
+                existing = by_care.get(record.care_provider_number)
             else:
                 matches = by_name.get((record.name, record.address), [])
                 if len(matches) > 1:
@@ -407,11 +441,23 @@ class FacilityWriter(Writer):
                         "施設名",
                         _(
                             "同じ施設名・住所の施設が複数登録されています。"
-                            "医療機関コードを入れてください。"
+                            "医療機関コードか介護保険事業所番号を入れてください。"
                         ),
                     )
                     continue
                 existing = matches[0] if matches else None
+            holder = (
+                by_care.get(record.care_provider_number) if record.care_provider_number else None
+            )
+            if holder is not None and (existing is None or holder["pk"] != existing["pk"]):
+                self.reject(
+                    record,
+                    "介護保険事業所番号",
+                    _("この介護保険事業所番号は別の施設（%(name)s）に登録されています。")
+                    % {"name": holder["name"]},
+                    record.care_provider_number,
+                )
+                continue
             values = {name: getattr(record, name) for name in _FACILITY_COLUMNS}
             self.upsert(record, existing, values)
 
@@ -423,7 +469,11 @@ class LinkWriter(Writer):
     columns = {"relation": "relation", "valid_to": "valid_to"}
 
     def key(self, record: LinkRecord) -> Hashable:
-        facility = record.medical_institution_code or f"#{record.facility_id}"
+        facility = (
+            record.medical_institution_code
+            or (record.care_provider_number and f"care:{record.care_provider_number}")
+            or f"#{record.facility_id}"
+        )
         return (facility, record.membership_number, record.valid_from)
 
     def write(self, records: list[LinkRecord]) -> None:
@@ -443,7 +493,9 @@ class LinkWriter(Writer):
             if facility_id is None:
                 self.reject(
                     record,
-                    "医療機関コード",
+                    "介護保険事業所番号"
+                    if record.care_provider_number and not record.medical_institution_code
+                    else "医療機関コード",
                     _("この施設は登録されていません。先に施設を取り込んでください。"),
                 )
             elif member_id is None:
@@ -457,18 +509,25 @@ class LinkWriter(Writer):
 
     @staticmethod
     def _facility_key(record: LinkRecord) -> Hashable:
-        return record.medical_institution_code or record.facility_id
+        if record.medical_institution_code:
+            return record.medical_institution_code
+        if record.care_provider_number:
+            return ("care", record.care_provider_number)
+        return record.facility_id
 
     def _facilities(self, records: list[LinkRecord]) -> dict[Hashable, int]:
-        codes = [r.medical_institution_code for r in records if r.medical_institution_code]
-        ids = [r.facility_id for r in records if not r.medical_institution_code]
+        keys = {self._facility_key(r) for r in records}
+        codes = {key for key in keys if isinstance(key, str)}
+        cares = {key[1] for key in keys if isinstance(key, tuple)}
+        ids = {key for key in keys if isinstance(key, int)}
+        code, care = "medical_institution_code", "care_provider_number"
         found: dict[Hashable, int] = {
-            row["medical_institution_code"]: row["pk"]
-            for row in fetch(
-                Facility, ["medical_institution_code", "pk"], "medical_institution_code", set(codes)
-            )
+            row[code]: row["pk"] for row in fetch(Facility, [code, "pk"], code, codes)
         }
-        found.update((row["pk"], row["pk"]) for row in fetch(Facility, ["pk"], "pk", set(ids)))
+        found.update(
+            (("care", row[care]), row["pk"]) for row in fetch(Facility, [care, "pk"], care, cares)
+        )
+        found.update((row["pk"], row["pk"]) for row in fetch(Facility, ["pk"], "pk", ids))
         return found
 
     def _link(
