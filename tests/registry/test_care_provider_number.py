@@ -130,3 +130,34 @@ def test_staff_find_a_care_facility_by_the_start_of_its_number(client: Any) -> N
     names = [f.name for f in response.context["page"].object_list]
     assert names == ["ひまわり苑"]
     assert "1370000012" in response.content.decode()
+
+
+# --- complete facility files (--full)
+
+
+def test_a_full_facility_file_closes_the_facilities_it_does_not_list(tmp_path: Path) -> None:
+    nocode = ["", "", "あおば苑", "アオバエン", "介護", "東京都", "港区1-1"]
+    run(facility_file(tmp_path, [HIMAWARI, SAKURA, nocode]), kind="facilities")
+    closed_before = factories.FacilityFactory(
+        medical_institution_code="1310000009", status="closed"
+    )
+    report = run(facility_file(tmp_path, [SAKURA]), kind="facilities", full=True)
+    assert (report.ended, report.unchanged) == (2, 1)
+    statuses = dict(Facility.unscoped.values_list("name", "status"))
+    assert statuses == {
+        "ひまわり苑": "closed",
+        "さくら診療所": "active",
+        "あおば苑": "closed",
+        closed_before.name: "closed",
+    }
+    assert Facility.unscoped.count() == 4  # never deleted
+
+
+def test_a_rejected_facility_row_still_counts_as_present(tmp_path: Path) -> None:
+    run(facility_file(tmp_path, [HIMAWARI, SAKURA]), kind="facilities")
+    typo = [*HIMAWARI[:4], "病院ではない", *HIMAWARI[5:]]  # unknown kind, number readable
+    report = run(
+        facility_file(tmp_path, [typo, SAKURA]), kind="facilities", full=True, valid_only=True
+    )
+    assert (report.ended, report.rejected_rows) == (0, 1)
+    assert not Facility.unscoped.filter(status="closed").exists()

@@ -118,7 +118,7 @@ def test_a_clean_file_prints_the_summary(tmp_path: Path) -> None:
             ["--kind", "members", "missing.csv"],
             "取り込めません: ファイル「missing.csv」を開けません",
         ),
-        (["--kind", "facilities", "--full", "x.csv"], "会員の取り込みでだけ使えます"),
+        (["--kind", "links", "--full", "x.csv"], "会員か施設の取り込みでだけ使えます"),
     ],
 )
 def test_bad_arguments_are_refused_in_japanese(args: list[str], reason: str) -> None:

@@ -19,10 +19,12 @@ How it works, and why:
   by either number or its id. A row equal to what is stored is
   not written (re-importing a file changes nothing, not even ``updated_at``). Columns absent
   from the file are left as they are.
-- **Full files.** ``full=True`` (members only) means the file is the complete list: members
-  absent from it (and not already ended) get ``valid_to`` = the import date and the status
-  "withdrawn". Nobody is deleted. A rejected row whose membership number can be read still
-  counts as present, so a typo in a name never ends a membership.
+- **Full files.** ``full=True`` (members and facilities) means the file is the complete list:
+  members absent from it (and not already ended) get ``valid_to`` = the import date and the
+  status "withdrawn"; facilities absent from it get the status "closed" (廃止). Nothing is
+  deleted. A rejected row whose key (membership number, code, care number, or name and
+  address) can be read still counts as present, so a typo never ends a membership or closes a
+  facility.
 - **Flat memory.** Rows are streamed in chunks of ``chunk_size`` rows; the keys read so far
   (membership numbers, codes) are kept in a temporary table on PostgreSQL (in a dictionary on
   other databases), database look-ups go chunk by chunk, and at most ``MAX_ERRORS`` errors are
@@ -49,7 +51,7 @@ from django.utils.translation import gettext as _
 
 from medcyber.core import audit
 
-from ..choices import MemberStatus, Prefecture
+from ..choices import FacilityStatus, MemberStatus, Prefecture
 from ..models import (
     DistrictAssociation,
     Facility,
@@ -59,11 +61,12 @@ from ..models import (
 )
 from .bulk import BulkWriter, KeyStore, fetch, make_key_store
 from .columns import KINDS, Header, read_header
-from .normalize import normalize_digits
+from .normalize import normalize_digits, normalize_text
 from .readers import ImportFileError, RawRow, Table
 from .rows import PARSERS, FacilityRecord, LinkRecord, MemberRecord, Record, RowError
 
 MAX_ERRORS = 10_000
+FULL_KINDS = ("members", "facilities")  # kinds a complete file (--full) may be given for
 
 
 @dataclass
@@ -396,6 +399,37 @@ class FacilityWriter(Writer):
             return [("care", record.care_provider_number)]
         return []
 
+    def raw_key(self, values: dict[str, str]) -> Hashable | None:
+        if code := normalize_digits(values.get("medical_institution_code", "")):
+            return code
+        if care := normalize_digits(values.get("care_provider_number", "")):
+            return ("care", care)
+        name = normalize_text(values.get("name", ""))
+        address = normalize_text(values.get("address", ""))
+        return (name, address) if name and address else None
+
+    def end_absent(self) -> None:
+        """Facilities missing from a complete file: closed, never deleted."""
+        open_ = Facility.unscoped.exclude(status=FacilityStatus.CLOSED)
+        fields = ("pk", "medical_institution_code", "care_provider_number", "name", "address")
+        after = 0
+        while chunk := list(
+            open_.filter(pk__gt=after).order_by("pk").values_list(*fields)[: self.chunk_size]
+        ):
+            after = chunk[-1][0]
+            keys: dict[int, list[Hashable]] = {}
+            for pk, code, care, name, address in chunk:
+                own: list[Hashable] = [code] if code else []
+                if care:
+                    own.append(("care", care))
+                keys[pk] = own or [(name, address)]
+            present = self.keys.lookup(key for own in keys.values() for key in own)
+            absent = [pk for pk, own in keys.items() if not any(k in present for k in own)]
+            if absent:
+                self.report.ended += Facility.unscoped.filter(pk__in=absent).update(
+                    status=FacilityStatus.CLOSED, updated_at=timezone.now()
+                )
+
     def duplicate_column(self, record: FacilityRecord, key: Hashable) -> str:
         if isinstance(key, str):
             return "医療機関コード"
@@ -631,8 +665,8 @@ def import_file(
     """Import one file; raises :class:`ImportFileError` when the file cannot be read at all."""
     if kind not in KINDS:
         raise ImportFileError(_("取り込みの種類「%(kind)s」はありません。") % {"kind": kind})
-    if full and kind != "members":
-        raise ImportFileError(_("全件ファイル（--full）は会員の取り込みでだけ使えます。"))
+    if full and kind not in FULL_KINDS:
+        raise ImportFileError(_("全件ファイル（--full）は会員か施設の取り込みでだけ使えます。"))
     table = Table(path)
     report = ImportReport(kind, Path(path).name, dry_run, valid_only, full)
     # The audit event names the exact file, so the change can be traced to the copy kept.

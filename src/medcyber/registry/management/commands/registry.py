@@ -45,7 +45,9 @@ class Command(BaseCommand):
             "--valid-only", action="store_true", help="import the valid rows, skip the rejected"
         )
         reading.add_argument(
-            "--full", action="store_true", help="members: the file is the complete list"
+            "--full",
+            action="store_true",
+            help="members, facilities: the file is the complete list",
         )
         reading.add_argument("--report", metavar="FILE.csv", help="write the problems as CSV")
         writing = sub.add_parser("export", help="export to CSV or .xlsx")
