@@ -48,7 +48,7 @@ def to_half_width(value: str) -> str:
     return _to_half_width(value)
 
 
-@functools.lru_cache(maxsize=1 << 16)  # names, towns and labels repeat; bounded memory
+@functools.lru_cache(maxsize=1 << 13)  # names, towns and labels repeat; bounded memory
 def _to_half_width(value: str) -> str:
     text = mojimoji.han_to_zen(value, ascii=False, digit=False)  # ｶﾞ → ガ
     text = mojimoji.zen_to_han(text, kana=False)  # Ａ１ → A1
@@ -64,7 +64,7 @@ def normalize_text(value: str) -> str:
 _KANA_HYPHEN = re.compile(r"(?<=[\u30a1-\u30fa])[-\u2010-\u2015\u2212]")
 
 
-@functools.lru_cache(maxsize=1 << 16)  # readings repeat (ヤマダ, タロウ …); bounded memory
+@functools.lru_cache(maxsize=1 << 13)  # readings repeat (ヤマダ, タロウ …); bounded memory
 def normalize_kana(value: str) -> str:
     """Kana fields: full-width katakana (hiragana and half-width kana converted)."""
     text = jaconv.hira2kata(to_half_width(value))
