@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -54,7 +54,7 @@ def _search_page(request: HttpRequest, form: RegistrySearchForm, find: Any) -> P
     if not (form.is_bound and form.is_valid() and form.has_criteria()):
         return None
     results = find(request.user, form.cleaned_data)
-    page = Paginator(results, search.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = search.SearchPaginator(results, search.PAGE_SIZE).get_page(request.GET.get("page"))
     list(page.object_list)  # evaluated once here; the template reuses the rows
     return page
 
