@@ -492,3 +492,71 @@ class ImportRun(AuditedModel):
     def may_confirm(self) -> bool:
         """Only a checked run, and with rejected rows only when the valid rows alone were asked."""
         return self.status == self.Status.CHECKED and (not self.has_errors or self.valid_only)
+
+
+class ExportRunQuerySet(ScopedQuerySet["ExportRun"]):
+    """Whole-registry files are for association admins and auditors (second factor on)."""
+
+    def scope_for(self, user: Any) -> Self:
+        if user.sees_all_facilities and user.has_role("association_admin", "auditor"):
+            return self.all()
+        return self.none()
+
+
+class ExportRun(AuditedModel):
+    """An Excel file of the whole registry, written by a background task.
+
+    A national file takes tens of seconds to write, too long for a request. The finished file
+    is a :class:`~medcyber.core.models.StoredDocument` (encrypted at rest, without a facility:
+    its requester's and staff who see every facility's), downloaded through the document view,
+    which records each download.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("作成待ち")
+        RUNNING = "running", _("作成中")
+        READY = "ready", _("ダウンロードできます")
+        FAILED = "failed", _("失敗")
+
+    BUSY: ClassVar[frozenset[str]] = frozenset({"queued", "running"})
+
+    kind = models.CharField(_("書き出す種類"), max_length=20, choices=ImportRun.Kind.choices)
+    status = models.CharField(
+        _("状態"), max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    document = models.ForeignKey(
+        "core.StoredDocument",
+        verbose_name=_("ファイル"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    message = models.TextField(_("メッセージ"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("依頼者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("作成日時"), null=True, blank=True)
+
+    objects = ExportRunQuerySet.as_manager()
+    unscoped = UnscopedManager.from_queryset(ExportRunQuerySet)()
+
+    class Meta:
+        verbose_name = _("書き出し")
+        verbose_name_plural = _("書き出し")
+        default_manager_name = "unscoped"
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in self.BUSY
