@@ -247,6 +247,9 @@ ROUTE_RULES: dict[str, Rule] = {
     "account_inactive": Rule(public=True),
     "account_signup": Rule(public=True, ok=(200, 302, 403)),
     "account_reauthenticate": ACCOUNT_PAGE,
+    # allauth 65.22 added re-authentication by e-mailed code (routes exist whether used or not)
+    "account_request_reauthentication_code": ACCOUNT_PAGE,
+    "account_confirm_reauthentication_code": ACCOUNT_PAGE,
     "account_email": ACCOUNT_PAGE,
     "account_email_verification_sent": Rule(public=True, ok=(200, 302)),
     "account_change_password": ACCOUNT_PAGE,
