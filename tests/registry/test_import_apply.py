@@ -206,9 +206,9 @@ def test_a_rejected_row_still_counts_as_present_in_a_full_file(tmp_path: Path) -
     assert Member.unscoped.get(membership_number="130002").valid_to is None
 
 
-def test_full_is_for_member_files_only(tmp_path: Path) -> None:
-    with pytest.raises(ImportFileError, match="会員の取り込みでだけ"):
-        run(csv_file(tmp_path, [YAMADA]), kind="facilities", full=True)
+def test_full_is_for_member_and_facility_files_only(tmp_path: Path) -> None:
+    with pytest.raises(ImportFileError, match="会員か施設の取り込みでだけ"):
+        run(csv_file(tmp_path, [YAMADA]), kind="links", full=True)
 
 
 def test_a_formula_in_excel_is_rejected(tmp_path: Path) -> None:

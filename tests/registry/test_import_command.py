@@ -13,6 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from medcyber.core.models import AuditEvent
+from medcyber.registry.management.commands.registry import japanese_argparse_message
 from medcyber.registry.models import Member
 
 # A real-looking file as the association's system writes it: Shift_JIS (CP932), CRLF, a mix
@@ -118,7 +119,7 @@ def test_a_clean_file_prints_the_summary(tmp_path: Path) -> None:
             ["--kind", "members", "missing.csv"],
             "取り込めません: ファイル「missing.csv」を開けません",
         ),
-        (["--kind", "facilities", "--full", "x.csv"], "会員の取り込みでだけ使えます"),
+        (["--kind", "links", "--full", "x.csv"], "会員か施設の取り込みでだけ使えます"),
     ],
 )
 def test_bad_arguments_are_refused_in_japanese(args: list[str], reason: str) -> None:
@@ -143,3 +144,65 @@ def test_the_console_script_exits_non_zero_with_the_reason_on_stderr(tmp_path: P
     assert result.returncode == 1
     assert "ファイルが空です（0バイト）" in result.stderr
     assert result.stdout == ""
+
+
+# --- a malformed command line (argparse) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "japanese"),
+    [
+        (
+            "the following arguments are required: --kind, FILE",
+            "必要な引数がありません: --kind, FILE",
+        ),
+        ("unrecognized arguments: --bogus", "使えない引数があります: --bogus"),
+        (
+            "argument {import,export}: invalid choice: 'impor' (choose from 'import', 'export')",
+            "{import,export} に「impor」は指定できません。"
+            "import, export のいずれかを指定してください。",
+        ),
+        ("argument --kind: expected one argument", "--kind の後に値を1つ指定してください。"),
+        (
+            "argument --dry-run: ignored explicit argument 'x'",
+            "--dry-run には値（x）を付けられません。",
+        ),
+        (
+            "ambiguous option: --val could match --valid-only, --value",
+            "--val は複数のオプション（--valid-only, --value）に当てはまります。",
+        ),
+        ("something new", "コマンドラインが正しくありません（something new）。"),
+    ],
+)
+def test_argparse_messages_are_put_in_japanese(message: str, japanese: str) -> None:
+    assert japanese_argparse_message(message) == japanese
+
+
+@pytest.mark.usefixtures("db")
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["import", "--kind"], "--kind の後に値を1つ指定してください。"),
+        (["export", "--kind", "members"], "必要な引数がありません: --output"),
+    ],
+)
+def test_a_malformed_command_line_is_refused_in_japanese(args: list[str], reason: str) -> None:
+    with pytest.raises(CommandError, match=reason):
+        registry(*args)
+
+
+def test_the_console_script_explains_a_malformed_command_line_in_japanese() -> None:
+    script = Path(sys.executable).parent / "medcyber"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [str(script), "registry", "import", "--kind", "members"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("使い方: medcyber registry import")
+    assert "エラー: 必要な引数がありません: FILE" in result.stderr
+    assert "medcyber registry --help" in result.stderr

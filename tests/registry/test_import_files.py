@@ -151,5 +151,8 @@ def test_unknown_columns_are_refused_with_the_known_ones() -> None:
 
 
 def test_links_need_a_facility_column() -> None:
-    with pytest.raises(ImportFileError, match="「医療機関コード」か「施設ID」の列が必要です"):
+    with pytest.raises(
+        ImportFileError,
+        match="「医療機関コード」「介護保険事業所番号」「施設ID」のどれかの列が必要です",
+    ):
         read_header("links", ["会員番号", "開始日"])

@@ -261,14 +261,14 @@ def test_kind_options_are_on_the_form(admin: Any) -> None:
         "会員",
         "施設",
         "開設者・管理者",
-        "全件ファイル（会員のみ）",
+        "全件ファイル（会員・施設）",
         "正しい行だけ取り込む",
     ):
         assert label in page
     assert 'enctype="multipart/form-data"' in page
 
 
-def test_full_is_for_members_only(admin: Any, upload: Any) -> None:
-    response, run = upload(cp932_csv(*GOOD), kind="facilities", full="on")
+def test_full_is_for_members_and_facilities_only(admin: Any, upload: Any) -> None:
+    response, run = upload(cp932_csv(*GOOD), kind="links", full="on")
     assert run is None
-    assert "全件ファイルは会員の取り込みでだけ使えます。" in response.content.decode()
+    assert "全件ファイルは会員か施設の取り込みでだけ使えます。" in response.content.decode()

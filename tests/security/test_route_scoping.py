@@ -26,7 +26,7 @@ from medcyber.accounts.roles import ALL_FACILITIES_ROLES, AUDIT_ROLES, TENANT_RO
 from medcyber.core.documents import crypto
 from medcyber.core.models import StoredDocument
 from medcyber.registry.choices import FacilityStaffRole
-from medcyber.registry.models import ImportRun
+from medcyber.registry.models import ExportRun, ImportRun
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -386,6 +386,12 @@ PAGE = Rule(absent=True)
 ACCOUNT_PAGE = Rule(ok=(200, 302, 404), absent=True)
 
 
+def _export_run_b(w: World) -> dict[str, Any]:
+    """An export run (admins' and auditors' work, no tenant), still waiting for its task."""
+    run = ExportRun.unscoped.first() or ExportRun.unscoped.create(kind="members")
+    return {"pk": run.pk}
+
+
 def _token_link(**kwargs: str) -> Rule:
     """Links with keys sent by e-mail: a bogus key is refused without error."""
     return Rule(kwargs=lambda w: kwargs, public=True, ok=(200, 302, 400, 404))
@@ -417,6 +423,15 @@ ROUTE_RULES: dict[str, Rule] = {
     # it holds every tenant by design, so no ``absent``
     "registry:export": Rule(
         kwargs=lambda w: {"kind": "members", "fmt": "csv"},
+        allowed=frozenset({Role.ASSOCIATION_ADMIN, Role.AUDITOR}),
+        refused=(403,),
+    ),
+    # Excel files of the whole registry written in the background: admins and auditors only
+    "registry:export_list": Rule(
+        allowed=frozenset({Role.ASSOCIATION_ADMIN, Role.AUDITOR}), refused=(403,)
+    ),
+    "registry:export_detail": Rule(
+        kwargs=_export_run_b,
         allowed=frozenset({Role.ASSOCIATION_ADMIN, Role.AUDITOR}),
         refused=(403,),
     ),
@@ -550,6 +565,7 @@ ROUTE_RULES: dict[str, Rule] = {
     "account_inactive": Rule(public=True),
     "account_signup": Rule(public=True, ok=(200, 302, 403)),
     "account_reauthenticate": ACCOUNT_PAGE,
+    # allauth 65.22 added re-authentication by e-mailed code (routes exist whether used or not)
     "account_request_reauthentication_code": ACCOUNT_PAGE,
     "account_confirm_reauthentication_code": ACCOUNT_PAGE,
     "account_email": ACCOUNT_PAGE,

@@ -75,7 +75,13 @@ class MemberAdmin(PersonalDataAdminMixin, AssociationAdminMixin, admin.ModelAdmi
 class FacilityAdmin(AssociationAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "medical_institution_code", "prefecture", "phone", "status")
     list_filter = ("kind", "prefecture", "status")
-    search_fields = ("name", "name_kana", "medical_institution_code", "phone")
+    search_fields = (
+        "name",
+        "name_kana",
+        "medical_institution_code",
+        "care_provider_number",
+        "phone",
+    )
     inlines = (ManagementInline, StaffInline)
 
     def change_view(

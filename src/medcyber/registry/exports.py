@@ -82,6 +82,7 @@ def member_rows(queryset: models.QuerySet[Any]) -> Iterator[list[Any]]:
 def facility_rows(queryset: models.QuerySet[Any]) -> Iterator[list[Any]]:
     fields = (
         "medical_institution_code",
+        "care_provider_number",
         "name",
         "name_kana",
         "kind",
@@ -92,9 +93,11 @@ def facility_rows(queryset: models.QuerySet[Any]) -> Iterator[list[Any]]:
         "status",
     )
     ordered = queryset.order_by("medical_institution_code", "pk").values_list(*fields)
-    for code, name, kana, kind, postal, pref, address, phone, status in ordered.iterator(CHUNK):
+    for row in ordered.iterator(CHUNK):
+        code, care, name, kana, kind, postal, pref, address, phone, status = row
         yield [
             code,
+            care,
             name,
             kana,
             _label(FacilityKind, kind),
@@ -109,6 +112,7 @@ def facility_rows(queryset: models.QuerySet[Any]) -> Iterator[list[Any]]:
 def link_rows(queryset: models.QuerySet[Any]) -> Iterator[list[Any]]:
     fields = (
         "facility__medical_institution_code",
+        "facility__care_provider_number",
         "facility_id",
         "member__membership_number",
         "relation",
@@ -116,9 +120,11 @@ def link_rows(queryset: models.QuerySet[Any]) -> Iterator[list[Any]]:
         "valid_to",
     )
     ordered = queryset.order_by("facility_id", "valid_from", "pk").values_list(*fields)
-    for code, facility_id, number, relation, valid_from, valid_to in ordered.iterator(CHUNK):
+    for row in ordered.iterator(CHUNK):
+        code, care, facility_id, number, relation, valid_from, valid_to = row
         yield [
             code,
+            care,
             facility_id,
             number,
             _label(ManagementRelation, relation),

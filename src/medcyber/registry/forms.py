@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .choices import FacilityKind, FacilityStatus, MemberClass, MemberStatus, Prefecture
+from .imports.apply import FULL_KINDS
 from .models import ImportRun
 
 QUERY_MAX_LENGTH = 100
@@ -63,7 +64,7 @@ class MemberSearchForm(RegistrySearchForm):
 
 class FacilitySearchForm(RegistrySearchForm):
     q = _query(
-        _("施設名・フリガナ・医療機関コード・電話番号"),
+        _("施設名・フリガナ・医療機関コード・事業所番号・電話番号"),
         _(
             "ひらがな・カタカナ、全角・半角のどちらでも検索できます。電話番号はハイフンなしでも検索できます。"
         ),
@@ -81,8 +82,11 @@ class ImportUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
     full = forms.BooleanField(
-        label=_("全件ファイル（会員のみ）"),
-        help_text=_("ファイルにない会員は、今日の日付で退会として扱います（削除はしません）。"),
+        label=_("全件ファイル（会員・施設）"),
+        help_text=_(
+            "ファイルにない会員は今日の日付で退会、ファイルにない施設は廃止として扱います"
+            "（削除はしません）。"
+        ),
         required=False,
     )
     valid_only = forms.BooleanField(
@@ -93,6 +97,6 @@ class ImportUploadForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("full") and data.get("kind") != "members":
-            self.add_error("full", _("全件ファイルは会員の取り込みでだけ使えます。"))
+        if data.get("full") and data.get("kind") not in FULL_KINDS:
+            self.add_error("full", _("全件ファイルは会員か施設の取り込みでだけ使えます。"))
         return data

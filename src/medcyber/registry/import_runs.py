@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from medcyber.core import audit
 from medcyber.core.documents import FileType, open_document, store_upload
 
-from .imports.apply import ImportReport, import_file
+from .imports.apply import FULL_KINDS, ImportReport, import_file
 from .imports.columns import KINDS
 from .imports.readers import ImportFileError
 from .imports.report import sorted_errors
@@ -55,7 +55,7 @@ def start_import(
             kind=kind,
             document=document,
             valid_only=valid_only,
-            full=full and kind == "members",
+            full=full and kind in FULL_KINDS,
             created_by=by,
         )
         run.save()

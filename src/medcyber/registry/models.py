@@ -218,6 +218,13 @@ class Facility(AuditedModel):
         blank=True,
         validators=[validators.validate_institution_code],
     )
+    # 介護保険事業所番号: the key of a care facility, which has no medical-institution code.
+    care_provider_number = models.CharField(
+        _("介護保険事業所番号"),
+        max_length=10,
+        blank=True,
+        validators=[validators.validate_care_provider_number],
+    )
     postal_code = models.CharField(
         _("郵便番号"), max_length=8, blank=True, validators=[validators.validate_postal_code]
     )
@@ -253,12 +260,29 @@ class Facility(AuditedModel):
                 name="facility_code_prefix_idx",
                 opclasses=["varchar_pattern_ops"],
             ),
+            models.Index(
+                fields=["care_provider_number"],
+                name="facility_care_prefix_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            # The import's key for a facility without a code: (name, address). Without it
+            # every chunk of an import scanned the whole table.
+            models.Index(
+                fields=["name", "address"],
+                condition=Q(medical_institution_code=""),
+                name="facility_codeless_key_idx",
+            ),
         ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(
                 fields=["medical_institution_code"],
                 condition=~Q(medical_institution_code=""),
                 name="facility_institution_code_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["care_provider_number"],
+                condition=~Q(care_provider_number=""),
+                name="facility_care_provider_number_unique",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=FacilityKind.values), name="facility_kind_known"
@@ -468,3 +492,71 @@ class ImportRun(AuditedModel):
     def may_confirm(self) -> bool:
         """Only a checked run, and with rejected rows only when the valid rows alone were asked."""
         return self.status == self.Status.CHECKED and (not self.has_errors or self.valid_only)
+
+
+class ExportRunQuerySet(ScopedQuerySet["ExportRun"]):
+    """Whole-registry files are for association admins and auditors (second factor on)."""
+
+    def scope_for(self, user: Any) -> Self:
+        if user.sees_all_facilities and user.has_role("association_admin", "auditor"):
+            return self.all()
+        return self.none()
+
+
+class ExportRun(AuditedModel):
+    """An Excel file of the whole registry, written by a background task.
+
+    A national file takes tens of seconds to write, too long for a request. The finished file
+    is a :class:`~medcyber.core.models.StoredDocument` (encrypted at rest, without a facility:
+    its requester's and staff who see every facility's), downloaded through the document view,
+    which records each download.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("作成待ち")
+        RUNNING = "running", _("作成中")
+        READY = "ready", _("ダウンロードできます")
+        FAILED = "failed", _("失敗")
+
+    BUSY: ClassVar[frozenset[str]] = frozenset({"queued", "running"})
+
+    kind = models.CharField(_("書き出す種類"), max_length=20, choices=ImportRun.Kind.choices)
+    status = models.CharField(
+        _("状態"), max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    document = models.ForeignKey(
+        "core.StoredDocument",
+        verbose_name=_("ファイル"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    message = models.TextField(_("メッセージ"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("依頼者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("作成日時"), null=True, blank=True)
+
+    objects = ExportRunQuerySet.as_manager()
+    unscoped = UnscopedManager.from_queryset(ExportRunQuerySet)()
+
+    class Meta:
+        verbose_name = _("書き出し")
+        verbose_name_plural = _("書き出し")
+        default_manager_name = "unscoped"
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in self.BUSY

@@ -15,13 +15,36 @@ from typing import Any
 
 import jaconv
 import mojimoji
+from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .models import Facility, FacilityManagement, FacilityStaff, Member
 
 PAGE_SIZE = 50
+
+#: Matches counted at most: past this the page says 「10,000件以上」. Counting every row a
+#: short code prefix or a two-kana reading matches (100,000+ on the national registry) cost
+#: more than the page itself, and no one pages through them.
+COUNT_CAP = 10_000
+
+
+class SearchPaginator(Paginator):
+    """A paginator that counts at most ``COUNT_CAP`` matches (``capped`` says whether more)."""
+
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        rows = self.object_list
+        if not isinstance(rows, QuerySet):
+            return super().count
+        found = rows.order_by()[: COUNT_CAP + 1].count()
+        self.capped = found > COUNT_CAP
+        return min(found, COUNT_CAP)
+
 
 #: A full name typed without a space is tried at every split up to this length (kana
 #: family names are short; the bound keeps the OR list small).
@@ -173,7 +196,9 @@ def search_facilities(user: Any, filters: dict[str, Any]) -> QuerySet[Facility]:
     facilities = Facility.objects.visible_to(user)
     query = normalise(filters.get("q") or "")
     if query.digits:
-        condition = Q(medical_institution_code__startswith=query.digits)
+        condition = Q(medical_institution_code__startswith=query.digits) | Q(
+            care_provider_number__startswith=query.digits
+        )
         if len(query.digits) >= MIN_PHONE_DIGITS:
             facilities = facilities.alias(phone_digits=Replace(F("phone"), Value("-"), Value("")))
             condition |= Q(phone_digits__contains=query.digits)

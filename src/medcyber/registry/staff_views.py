@@ -16,11 +16,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from medcyber.accounts.models import User
@@ -29,10 +30,10 @@ from medcyber.core import audit
 from medcyber.core.documents import DocumentRejected
 from medcyber.core.exports import csv_response
 
-from . import exports, import_runs, search
+from . import export_runs, exports, import_runs, search
 from .forms import FacilitySearchForm, ImportUploadForm, MemberSearchForm, RegistrySearchForm
 from .imports.report import report_header
-from .models import Facility, FacilityManagement, ImportRun, Member
+from .models import ExportRun, Facility, FacilityManagement, ImportRun, Member
 
 #: Who may download the whole registry (with ``sees_all_facilities``, i.e. second factor on).
 EXPORT_ROLES = (Role.ASSOCIATION_ADMIN, Role.AUDITOR)
@@ -54,7 +55,7 @@ def _search_page(request: HttpRequest, form: RegistrySearchForm, find: Any) -> P
     if not (form.is_bound and form.is_valid() and form.has_criteria()):
         return None
     results = find(request.user, form.cleaned_data)
-    page = Paginator(results, search.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = search.SearchPaginator(results, search.PAGE_SIZE).get_page(request.GET.get("page"))
     list(page.object_list)  # evaluated once here; the template reuses the rows
     return page
 
@@ -162,6 +163,36 @@ def registry_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBa
     workbook.seek(0)
     _record_export(kind, fmt, rows)
     return FileResponse(workbook, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def export_list(request: HttpRequest) -> HttpResponse:
+    """Excel files of the whole registry: ask for one (written in the background), see them."""
+    if not _may_export(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        if kind not in ImportRun.Kind.values:
+            messages.error(request, _("書き出す種類を選んでください。"))
+            return redirect("registry:export_list")
+        run = export_runs.start_export(kind=kind, by=request.user)
+        return redirect("registry:export_detail", pk=run.pk)
+    runs = list(ExportRun.objects.visible_to(request.user).select_related("document")[:20])
+    context = {"runs": runs, "kinds": ImportRun.Kind.choices}
+    return render(request, "registry/staff/export_list.html", context)
+
+
+@require_GET
+@login_required
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _may_export(request.user):
+        raise PermissionDenied
+    try:
+        run = ExportRun.objects.visible_to(request.user).select_related("document").get(pk=pk)
+    except ExportRun.DoesNotExist:
+        raise Http404 from None
+    return render(request, "registry/staff/export_detail.html", {"run": run})
 
 
 def _record_export(kind: str, fmt: str, rows: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import import_runs
+from . import export_runs, import_runs
 
 
 @task()
@@ -17,3 +17,9 @@ def check_import_run(run_id: int) -> str:
 def apply_import_run(run_id: int) -> str:
     """The confirmed import of an uploaded file; returns the run's new status."""
     return import_runs.apply_run(run_id).status
+
+
+@task()
+def export_registry(run_id: int) -> str:
+    """An Excel file of the whole registry for the person who asked; returns the status."""
+    return export_runs.run_export(run_id).status

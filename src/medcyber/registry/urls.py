@@ -15,6 +15,8 @@ urlpatterns = [
     path("imports/<int:pk>/", staff_views.import_detail, name="import_detail"),
     path("imports/<int:pk>/confirm/", staff_views.import_confirm, name="import_confirm"),
     path("imports/<int:pk>/errors.csv", staff_views.import_errors_csv, name="import_errors"),
+    path("exports/", staff_views.export_list, name="export_list"),
+    path("exports/<int:pk>/", staff_views.export_detail, name="export_detail"),
     re_path(
         r"^export/(?P<kind>members|facilities|links)\.(?P<fmt>csv|xlsx)$",
         staff_views.registry_export,

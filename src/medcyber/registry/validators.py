@@ -29,6 +29,14 @@ def validate_institution_code(value: str) -> None:
         )
 
 
+def validate_care_provider_number(value: str) -> None:
+    if value and not re.fullmatch(r"\d{10}", value):
+        raise ValidationError(
+            _("介護保険事業所番号は10桁の半角数字で入力してください。"),
+            code="care_provider_number",
+        )
+
+
 def validate_phone(value: str) -> None:
     if value and not re.fullmatch(r"0\d{1,4}-?\d{1,4}-?\d{3,4}", value):
         raise ValidationError(

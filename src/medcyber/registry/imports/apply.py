@@ -13,17 +13,25 @@ How it works, and why:
   too) and the transaction is rolled back at the end when it is a dry run, or when any row was
   rejected and the operator did not choose ``valid_only``.
 - **Upsert by natural key.** Members by membership number; facilities by medical-institution
-  code, and facilities without a code by (name, address) among facilities without a code;
-  founder/manager links by (facility, member, start date). A row equal to what is stored is
+  code, else by care provider number (介護保険事業所番号, care facilities), else by
+  (name, address) among facilities with neither; a care number is unique in the file and in
+  the registry; founder/manager links by (facility, member, start date), the facility named
+  by either number or its id. A row equal to what is stored is
   not written (re-importing a file changes nothing, not even ``updated_at``). Columns absent
   from the file are left as they are.
-- **Full files.** ``full=True`` (members only) means the file is the complete list: members
-  absent from it (and not already ended) get ``valid_to`` = the import date and the status
-  "withdrawn". Nobody is deleted. A rejected row whose membership number can be read still
-  counts as present, so a typo in a name never ends a membership.
-- **Flat memory.** Rows are streamed; only keys (membership numbers, codes) and ids stay in
-  memory, database look-ups go in chunks of ``chunk_size`` rows, and at most ``MAX_ERRORS``
-  errors are kept (the rest are counted).
+- **Full files.** ``full=True`` (members and facilities) means the file is the complete list:
+  members absent from it (and not already ended) get ``valid_to`` = the import date and the
+  status "withdrawn"; facilities absent from it get the status "closed" (廃止). Nothing is
+  deleted. A rejected row whose key (membership number, code, care number, or name and
+  address) can be read still counts as present, so a typo never ends a membership or closes a
+  facility.
+- **Flat memory.** Rows are streamed in chunks of ``chunk_size`` rows; the keys read so far
+  (membership numbers, codes) are kept in a temporary table on PostgreSQL (in a dictionary on
+  other databases), database look-ups go chunk by chunk, and at most ``MAX_ERRORS`` errors are
+  kept (the rest are counted).
+- **Bulk writes.** On PostgreSQL new rows are written with ``COPY`` and changed rows merged
+  from a temporary table with ``UPDATE … FROM`` (``bulk.py``); elsewhere ``bulk_create`` and
+  ``bulk_update``.
 """
 
 from __future__ import annotations
@@ -43,7 +51,7 @@ from django.utils.translation import gettext as _
 
 from medcyber.core import audit
 
-from ..choices import MemberStatus, Prefecture
+from ..choices import FacilityStatus, MemberStatus, Prefecture
 from ..models import (
     DistrictAssociation,
     Facility,
@@ -51,12 +59,14 @@ from ..models import (
     Member,
     PrefecturalAssociation,
 )
+from .bulk import BulkWriter, KeyStore, fetch, make_key_store
 from .columns import KINDS, Header, read_header
-from .normalize import normalize_digits
+from .normalize import normalize_digits, normalize_text
 from .readers import ImportFileError, RawRow, Table
 from .rows import PARSERS, FacilityRecord, LinkRecord, MemberRecord, Record, RowError
 
 MAX_ERRORS = 10_000
+FULL_KINDS = ("members", "facilities")  # kinds a complete file (--full) may be given for
 
 
 @dataclass
@@ -122,14 +132,22 @@ class Writer:
         self.today = today
         self.chunk_size = chunk_size
         self.fields = [name for column, name in self.columns.items() if column in present]
-        self.pending: list[Any] = []
-        self.seen: dict[Hashable, int] = {}  # key → first line: duplicates, and --full
-        self.creates: list[models.Model] = []
-        self.updates: list[models.Model] = []
+        # The rows of the current chunk in file order: (keys, line, record or None for a
+        # rejected row whose key could be read). Keys are checked against the file so far
+        # when the chunk is written (duplicates; --full).
+        self.arrivals: list[tuple[list[Hashable], int, Any]] = []
+        self.keys: KeyStore = make_key_store()
+        self.creates: list[dict[str, Any]] = []
+        self.updates: list[dict[str, Any]] = []
+        self.bulk = BulkWriter(self.model)
 
     # --- one per kind
     def key(self, record: Any) -> Hashable:
         raise NotImplementedError
+
+    def other_keys(self, record: Any) -> list[Hashable]:
+        """Further values that must be unique in the file (a care number beside a code)."""
+        return []
 
     def raw_key(self, values: dict[str, str]) -> Hashable | None:
         return None
@@ -142,47 +160,53 @@ class Writer:
 
     # --- shared
     def add(self, record: Any) -> None:
-        key = self.key(record)
-        first = self.seen.get(key)
-        if first is not None:
-            where = (
-                _(
-                    "%(line)d行目",
-                )
-                % {"line": first}
-                if first
-                else _("ほかの行")
-            )
-            self.reject(
-                record,
-                self.duplicate_column(record),
-                _("%(where)sと重複しています。同じものは1行にしてください。") % {"where": where},
-            )
-            return
-        self.seen[key] = record.line
-        self.pending.append(record)
-        if len(self.pending) >= self.chunk_size:
+        self.arrivals.append(([self.key(record), *self.other_keys(record)], record.line, record))
+        if len(self.arrivals) >= self.chunk_size:
             self.flush()
 
-    def duplicate_column(self, record: Any) -> str:
+    def duplicate_column(self, record: Any, key: Hashable) -> str:
         return "会員番号"
 
     def note_rejected_key(self, values: dict[str, str]) -> None:
         key = self.raw_key(values)
         if key is not None:
-            self.seen.setdefault(key, 0)
+            self.arrivals.append(([key], 0, None))
+
+    def _first_arrivals(self) -> list[Any]:
+        """The chunk's records whose key is new to the file; the others are rejected."""
+        arrivals, self.arrivals = self.arrivals, []
+        known = self.keys.lookup({key for keys, _line, _record in arrivals for key in keys})
+        remember: list[tuple[Hashable, int]] = []
+        fresh: list[Any] = []
+        for keys, line, record in arrivals:
+            seen = next((key for key in keys if key in known), None)
+            if seen is None:
+                for key in keys:
+                    known[key] = line
+                    remember.append((key, line))
+                if record is not None:
+                    fresh.append(record)
+            elif record is not None:
+                first = known[seen]
+                where = _("%(line)d行目") % {"line": first} if first else _("ほかの行")
+                self.reject(
+                    record,
+                    self.duplicate_column(record, seen),
+                    _("%(where)sと重複しています。同じものは1行にしてください。")
+                    % {"where": where},
+                )
+        self.keys.remember(remember)
+        return fresh
 
     def flush(self) -> None:
-        if not self.pending:
+        records = self._first_arrivals()
+        if not records:
             return
-        self.write(self.pending)
-        self.pending = []
+        self.write(records)
         db.reset_queries()  # under DEBUG, Django keeps every statement: not for 180,000 rows
-        manager = self.model._default_manager
-        manager.bulk_create(self.creates, batch_size=500)
+        self.bulk.create(self.creates)
         if self.updates:
-            names = [*self.fields, *self.stamp_fields()]
-            manager.bulk_update(self.updates, names, batch_size=500)
+            self.bulk.update(self.updates, [*self.fields, *self.stamp_fields()])
         self.creates, self.updates = [], []
 
     def stamp_fields(self) -> list[str]:
@@ -194,7 +218,7 @@ class Writer:
     def upsert(self, record: Any, existing: dict[str, Any] | None, values: dict[str, Any]) -> bool:
         """Create, update or leave alone, comparing only the columns the file has."""
         if existing is None:
-            self.creates.append(self.model(**values))
+            self.creates.append(values)
             self.report.created += 1
             return True
         if all(existing[name] == values[name] for name in self.fields):
@@ -207,7 +231,7 @@ class Writer:
             return False
         for name in self.stamp_fields():
             merged[name] = timezone.now()
-        self.updates.append(self.model(**merged))
+        self.updates.append(merged)
         self.report.updated += 1
         return True
 
@@ -302,8 +326,8 @@ class MemberWriter(Writer):
         numbers = [record.membership_number for record in records]
         existing = {
             row["membership_number"]: row
-            for row in Member.unscoped.filter(membership_number__in=numbers).values(
-                "pk", *_MEMBER_COLUMNS.values()
+            for row in fetch(
+                Member, ["pk", *_MEMBER_COLUMNS.values()], "membership_number", numbers
             )
         }
         for record in records:
@@ -312,13 +336,6 @@ class MemberWriter(Writer):
     def end_absent(self) -> None:
         """Members missing from a complete file: membership ended today, never deleted."""
         current = Member.unscoped.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=self.today))
-        absent = [
-            pk
-            for pk, number in current.values_list("pk", "membership_number").iterator(
-                chunk_size=self.chunk_size
-            )
-            if number not in self.seen
-        ]
         ending = {
             "valid_to": Case(
                 When(valid_from__gt=self.today, then=F("valid_from")), default=Value(self.today)
@@ -332,15 +349,25 @@ class MemberWriter(Writer):
             ),
             "updated_at": timezone.now(),
         }
-        for start in range(0, len(absent), self.chunk_size):
-            chunk = absent[start : start + self.chunk_size]
-            self.report.ended += Member.unscoped.filter(pk__in=chunk).update(**ending)
+        # Chunk by chunk in key order (the ended rows leave ``current`` as they are ended).
+        after = 0
+        while chunk := list(
+            current.filter(pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", "membership_number")[: self.chunk_size]
+        ):
+            after = chunk[-1][0]
+            present = self.keys.lookup(number for _pk, number in chunk)
+            absent = [pk for pk, number in chunk if number not in present]
+            if absent:
+                self.report.ended += Member.unscoped.filter(pk__in=absent).update(**ending)
 
 
 _FACILITY_COLUMNS = {
     name: name
     for name in (
         "medical_institution_code",
+        "care_provider_number",
         "name",
         "name_kana",
         "kind",
@@ -354,7 +381,8 @@ _FACILITY_COLUMNS = {
 
 
 class FacilityWriter(Writer):
-    """Facilities by medical-institution code; without a code, by (name, address)."""
+    """Facilities by medical-institution code, else by care provider number (介護保険事業所番号),
+    else by (name, address) among facilities with neither."""
 
     model = Facility
     columns = _FACILITY_COLUMNS
@@ -362,10 +390,50 @@ class FacilityWriter(Writer):
     def key(self, record: FacilityRecord) -> Hashable:
         if record.medical_institution_code:
             return record.medical_institution_code
+        if record.care_provider_number:
+            return ("care", record.care_provider_number)
         return (record.name, record.address)
 
-    def duplicate_column(self, record: FacilityRecord) -> str:
-        return "医療機関コード" if record.medical_institution_code else "施設名"
+    def other_keys(self, record: FacilityRecord) -> list[Hashable]:
+        if record.medical_institution_code and record.care_provider_number:
+            return [("care", record.care_provider_number)]
+        return []
+
+    def raw_key(self, values: dict[str, str]) -> Hashable | None:
+        if code := normalize_digits(values.get("medical_institution_code", "")):
+            return code
+        if care := normalize_digits(values.get("care_provider_number", "")):
+            return ("care", care)
+        name = normalize_text(values.get("name", ""))
+        address = normalize_text(values.get("address", ""))
+        return (name, address) if name and address else None
+
+    def end_absent(self) -> None:
+        """Facilities missing from a complete file: closed, never deleted."""
+        open_ = Facility.unscoped.exclude(status=FacilityStatus.CLOSED)
+        fields = ("pk", "medical_institution_code", "care_provider_number", "name", "address")
+        after = 0
+        while chunk := list(
+            open_.filter(pk__gt=after).order_by("pk").values_list(*fields)[: self.chunk_size]
+        ):
+            after = chunk[-1][0]
+            keys: dict[int, list[Hashable]] = {}
+            for pk, code, care, name, address in chunk:
+                own: list[Hashable] = [code] if code else []
+                if care:
+                    own.append(("care", care))
+                keys[pk] = own or [(name, address)]
+            present = self.keys.lookup(key for own in keys.values() for key in own)
+            absent = [pk for pk, own in keys.items() if not any(k in present for k in own)]
+            if absent:
+                self.report.ended += Facility.unscoped.filter(pk__in=absent).update(
+                    status=FacilityStatus.CLOSED, updated_at=timezone.now()
+                )
+
+    def duplicate_column(self, record: FacilityRecord, key: Hashable) -> str:
+        if isinstance(key, str):
+            return "医療機関コード"
+        return "介護保険事業所番号" if key[0] == "care" else "施設名"  # type: ignore[index]
 
     def stamp_fields(self) -> list[str]:
         return ["updated_at"]
@@ -375,17 +443,30 @@ class FacilityWriter(Writer):
         codes = [r.medical_institution_code for r in records if r.medical_institution_code]
         by_code = {
             row["medical_institution_code"]: row
-            for row in Facility.unscoped.filter(medical_institution_code__in=codes).values(*fields)
+            for row in fetch(Facility, fields, "medical_institution_code", codes)
         }
-        names = [r.name for r in records if not r.medical_institution_code]
+        cares = [r.care_provider_number for r in records if r.care_provider_number]
+        by_care = {
+            row["care_provider_number"]: row
+            for row in fetch(Facility, fields, "care_provider_number", cares)
+        }
+        pairs = [
+            (r.name, r.address)
+            for r in records
+            if not r.medical_institution_code and not r.care_provider_number
+        ]
+        # A file without the care-number column keeps matching care facilities by name.
+        without = {"care_provider_number": ""} if "care_provider_number" in self.fields else {}
         by_name: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        for row in Facility.unscoped.filter(medical_institution_code="", name__in=names).values(
-            *fields
+        for row in fetch(
+            Facility, fields, ("name", "address"), pairs, medical_institution_code="", **without
         ):
             by_name.setdefault((row["name"], row["address"]), []).append(row)
         for record in records:
             if record.medical_institution_code:
                 existing = by_code.get(record.medical_institution_code)
+            elif record.care_provider_number:
+                existing = by_care.get(record.care_provider_number)
             else:
                 matches = by_name.get((record.name, record.address), [])
                 if len(matches) > 1:
@@ -394,11 +475,23 @@ class FacilityWriter(Writer):
                         "施設名",
                         _(
                             "同じ施設名・住所の施設が複数登録されています。"
-                            "医療機関コードを入れてください。"
+                            "医療機関コードか介護保険事業所番号を入れてください。"
                         ),
                     )
                     continue
                 existing = matches[0] if matches else None
+            holder = (
+                by_care.get(record.care_provider_number) if record.care_provider_number else None
+            )
+            if holder is not None and (existing is None or holder["pk"] != existing["pk"]):
+                self.reject(
+                    record,
+                    "介護保険事業所番号",
+                    _("この介護保険事業所番号は別の施設（%(name)s）に登録されています。")
+                    % {"name": holder["name"]},
+                    record.care_provider_number,
+                )
+                continue
             values = {name: getattr(record, name) for name in _FACILITY_COLUMNS}
             self.upsert(record, existing, values)
 
@@ -410,28 +503,33 @@ class LinkWriter(Writer):
     columns = {"relation": "relation", "valid_to": "valid_to"}
 
     def key(self, record: LinkRecord) -> Hashable:
-        facility = record.medical_institution_code or f"#{record.facility_id}"
+        facility = (
+            record.medical_institution_code
+            or (record.care_provider_number and f"care:{record.care_provider_number}")
+            or f"#{record.facility_id}"
+        )
         return (facility, record.membership_number, record.valid_from)
 
     def write(self, records: list[LinkRecord]) -> None:
         facilities = self._facilities(records)
-        members = dict(
-            Member.unscoped.filter(
-                membership_number__in=[r.membership_number for r in records]
-            ).values_list("membership_number", "pk")
-        )
+        numbers = {r.membership_number for r in records}
+        members = {
+            row["membership_number"]: row["pk"]
+            for row in fetch(Member, ["membership_number", "pk"], "membership_number", numbers)
+        }
         links: dict[int, list[dict[str, Any]]] = {}
-        for row in FacilityManagement.unscoped.filter(
-            facility_id__in=set(facilities.values())
-        ).values("pk", "facility_id", "member_id", "relation", "valid_from", "valid_to"):
-            links.setdefault(row["facility_id"], []).append(dict(row))
+        names = ["pk", "facility_id", "member_id", "relation", "valid_from", "valid_to"]
+        for row in fetch(FacilityManagement, names, "facility_id", set(facilities.values())):
+            links.setdefault(row["facility_id"], []).append(row)
         for record in records:
             facility_id = facilities.get(self._facility_key(record))
             member_id = members.get(record.membership_number)
             if facility_id is None:
                 self.reject(
                     record,
-                    "医療機関コード",
+                    "介護保険事業所番号"
+                    if record.care_provider_number and not record.medical_institution_code
+                    else "医療機関コード",
                     _("この施設は登録されていません。先に施設を取り込んでください。"),
                 )
             elif member_id is None:
@@ -445,19 +543,25 @@ class LinkWriter(Writer):
 
     @staticmethod
     def _facility_key(record: LinkRecord) -> Hashable:
-        return record.medical_institution_code or record.facility_id
+        if record.medical_institution_code:
+            return record.medical_institution_code
+        if record.care_provider_number:
+            return ("care", record.care_provider_number)
+        return record.facility_id
 
     def _facilities(self, records: list[LinkRecord]) -> dict[Hashable, int]:
-        codes = [r.medical_institution_code for r in records if r.medical_institution_code]
-        ids = [r.facility_id for r in records if not r.medical_institution_code]
-        found: dict[Hashable, int] = dict(
-            Facility.unscoped.filter(medical_institution_code__in=codes).values_list(
-                "medical_institution_code", "pk"
-            )
-        )
+        keys = {self._facility_key(r) for r in records}
+        codes = {key for key in keys if isinstance(key, str)}
+        cares = {key[1] for key in keys if isinstance(key, tuple)}
+        ids = {key for key in keys if isinstance(key, int)}
+        code, care = "medical_institution_code", "care_provider_number"
+        found: dict[Hashable, int] = {
+            row[code]: row["pk"] for row in fetch(Facility, [code, "pk"], code, codes)
+        }
         found.update(
-            (pk, pk) for pk in Facility.unscoped.filter(pk__in=ids).values_list("pk", flat=True)
+            (("care", row[care]), row["pk"]) for row in fetch(Facility, [care, "pk"], care, cares)
         )
+        found.update((row["pk"], row["pk"]) for row in fetch(Facility, ["pk"], "pk", ids))
         return found
 
     def _link(
@@ -561,8 +665,8 @@ def import_file(
     """Import one file; raises :class:`ImportFileError` when the file cannot be read at all."""
     if kind not in KINDS:
         raise ImportFileError(_("取り込みの種類「%(kind)s」はありません。") % {"kind": kind})
-    if full and kind != "members":
-        raise ImportFileError(_("全件ファイル（--full）は会員の取り込みでだけ使えます。"))
+    if full and kind not in FULL_KINDS:
+        raise ImportFileError(_("全件ファイル（--full）は会員か施設の取り込みでだけ使えます。"))
     table = Table(path)
     report = ImportReport(kind, Path(path).name, dry_run, valid_only, full)
     # The audit event names the exact file, so the change can be traced to the copy kept.

@@ -44,6 +44,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     "facilities": (
         Column("medical_institution_code", "医療機関コード"),
+        Column("care_provider_number", "介護保険事業所番号", aliases=("事業所番号",)),
         Column("name", "施設名", required=True, aliases=("医療機関名",)),
         Column("name_kana", "施設名カナ", required=True, aliases=("施設名（フリガナ）",)),
         Column("kind", "施設種別", required=True),
@@ -55,6 +56,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     "links": (
         Column("medical_institution_code", "医療機関コード"),
+        Column("care_provider_number", "介護保険事業所番号", aliases=("事業所番号",)),
         Column("facility_id", "施設ID"),
         Column("membership_number", "会員番号", required=True),
         Column("relation", "関係"),
@@ -139,5 +141,8 @@ def _check_required(kind: str, positions: dict[str, int]) -> None:
             _("必要な列「%(names)s」がありません。1行目に見出しを入れてください。")
             % {"names": "」「".join(missing)}
         )
-    if kind == "links" and not {"medical_institution_code", "facility_id"} & positions.keys():
-        raise ImportFileError(_("「医療機関コード」か「施設ID」の列が必要です。"))
+    keys = {"medical_institution_code", "care_provider_number", "facility_id"}
+    if kind == "links" and not keys & positions.keys():
+        raise ImportFileError(
+            _("「医療機関コード」「介護保険事業所番号」「施設ID」のどれかの列が必要です。")
+        )

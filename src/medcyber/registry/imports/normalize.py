@@ -43,9 +43,17 @@ _SPACES = re.compile(r"[\s\u3000]+")
 
 def to_half_width(value: str) -> str:
     """Letters, digits and symbols to half width; kana to full width; spaces collapsed."""
+    if value.isascii():  # most cells (numbers, dates, e-mail, phones): nothing to convert
+        return " ".join(value.split())
+    return _to_half_width(value)
+
+
+@functools.lru_cache(maxsize=1 << 13)  # names, towns and labels repeat; bounded memory
+def _to_half_width(value: str) -> str:
     text = mojimoji.han_to_zen(value, ascii=False, digit=False)  # ｶﾞ → ガ
     text = mojimoji.zen_to_han(text, kana=False)  # Ａ１ → A1
-    return _SPACES.sub(" ", text).strip()
+    # str.split() splits on exactly what _SPACES matches (every Unicode space, U+3000 too).
+    return " ".join(text.split())
 
 
 def normalize_text(value: str) -> str:
@@ -53,11 +61,15 @@ def normalize_text(value: str) -> str:
     return to_half_width(value)
 
 
+_KANA_HYPHEN = re.compile(r"(?<=[\u30a1-\u30fa])[-\u2010-\u2015\u2212]")
+
+
+@functools.lru_cache(maxsize=1 << 13)  # readings repeat (ヤマダ, タロウ …); bounded memory
 def normalize_kana(value: str) -> str:
     """Kana fields: full-width katakana (hiragana and half-width kana converted)."""
     text = jaconv.hira2kata(to_half_width(value))
     # The prolonged sound mark typed as a hyphen after kana (ﾔﾏﾀﾞ-) is still the mark.
-    text = re.sub(r"(?<=[\u30a1-\u30fa])[-\u2010-\u2015\u2212]", "ー", text)
+    text = _KANA_HYPHEN.sub("ー", text)
     return text.replace(" ", "\u3000")
 
 

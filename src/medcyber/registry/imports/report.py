@@ -57,7 +57,12 @@ def _counts(report: ImportReport) -> list[str]:
         _("変更なし: %(n)d") % {"n": report.unchanged},
     ]
     if report.full:
-        lines.append(_("ファイルになく退会とした会員: %(n)d") % {"n": report.ended})
+        ended = (
+            _("ファイルになく廃止とした施設: %(n)d")
+            if report.kind == "facilities"
+            else _("ファイルになく退会とした会員: %(n)d")
+        )
+        lines.append(ended % {"n": report.ended})
     if report.associations_created:
         lines.append(_("新しく登録した医師会: %(n)d") % {"n": report.associations_created})
     lines.append(_("取り込めない行: %(n)d") % {"n": report.rejected_rows})

@@ -60,6 +60,7 @@ class MemberRecord:
 class FacilityRecord:
     line: int
     medical_institution_code: str
+    care_provider_number: str
     name: str
     name_kana: str
     kind: str
@@ -74,6 +75,7 @@ class FacilityRecord:
 class LinkRecord:
     line: int
     medical_institution_code: str
+    care_provider_number: str
     facility_id: int | None
     membership_number: str
     relation: str
@@ -89,13 +91,16 @@ def _labels(choices: type[models.TextChoices]) -> str:
         return "、".join(str(label) for label in choices.labels)
 
 
+_LABELS = {kind: {c.name: c.label for c in columns} for kind, columns in COLUMNS.items()}
+
+
 class _Cells:
     """The values of one row, read column by column; problems are collected, not raised."""
 
     def __init__(self, kind: str, line: int, values: Mapping[str, str]) -> None:
         self.line = line
         self.values = values
-        self.labels = {column.name: column.label for column in COLUMNS[kind]}
+        self.labels = _LABELS[kind]
         self.errors: list[RowError] = []
 
     def fail(self, name: str, message: str) -> None:
@@ -266,6 +271,7 @@ def parse_facility(line: int, values: Mapping[str, str]) -> FacilityRecord | lis
     cells = _Cells("facilities", line, values)
     field = Facility._meta.get_field
     code = cells.code("medical_institution_code", validators.validate_institution_code)
+    care = cells.code("care_provider_number", validators.validate_care_provider_number)
     name = cells.text("name", field("name"), required=True)
     name_kana = cells.kana("name_kana", field("name_kana"))
     kind = cells.choice("kind", "facility_kind", FacilityKind, None)
@@ -282,7 +288,7 @@ def parse_facility(line: int, values: Mapping[str, str]) -> FacilityRecord | lis
     if cells.errors:
         return cells.errors
     return FacilityRecord(
-        line, code, name, name_kana, kind, postal, prefecture, address, phone, status
+        line, code, care, name, name_kana, kind, postal, prefecture, address, phone, status
     )
 
 
@@ -299,9 +305,13 @@ def _facility_id(cells: _Cells) -> int | None:
 def parse_link(line: int, values: Mapping[str, str]) -> LinkRecord | list[RowError]:
     cells = _Cells("links", line, values)
     code = cells.code("medical_institution_code", validators.validate_institution_code)
+    care = cells.code("care_provider_number", validators.validate_care_provider_number)
     facility_id = _facility_id(cells)
-    if not code and facility_id is None and not cells.errors:
-        cells.fail("medical_institution_code", _("医療機関コードか施設IDを入力してください。"))
+    if not code and not care and facility_id is None and not cells.errors:
+        cells.fail(
+            "medical_institution_code",
+            _("医療機関コード、介護保険事業所番号、施設IDのどれかを入力してください。"),
+        )
     number = cells.code("membership_number", validators.validate_membership_number, required=True)
     relation = cells.choice(
         "relation", "relation", ManagementRelation, ManagementRelation.FOUNDER_MANAGER
@@ -309,7 +319,7 @@ def parse_link(line: int, values: Mapping[str, str]) -> LinkRecord | list[RowErr
     valid_from, valid_to = cells.period()
     if cells.errors or valid_from is None:
         return cells.errors
-    return LinkRecord(line, code, facility_id, number, relation, valid_from, valid_to)
+    return LinkRecord(line, code, care, facility_id, number, relation, valid_from, valid_to)
 
 
 PARSERS: dict[str, Callable[[int, Mapping[str, str]], Record | list[RowError]]] = {

@@ -12,8 +12,11 @@ the audit trail.
 
 from __future__ import annotations
 
+import re
+import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models
@@ -28,6 +31,67 @@ from medcyber.registry.models import Facility, FacilityManagement, Member
 
 CLI_ACTOR = audit.AuditContext(actor_label="system:cli")
 
+# argparse's own messages (English whatever the locale), in the order they are tried.
+_ARGPARSE_MESSAGES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(r"the following arguments are required: (?P<names>.+)"),
+        lambda m: _("必要な引数がありません: %(names)s") % m.groupdict(),
+    ),
+    (
+        re.compile(r"unrecognized arguments: (?P<args>.+)"),
+        lambda m: _("使えない引数があります: %(args)s") % m.groupdict(),
+    ),
+    (
+        re.compile(
+            r"argument (?P<arg>\S+): invalid choice: '?(?P<value>.*?)'? "
+            r"\(choose from (?P<choices>.+)\)"
+        ),
+        lambda m: (
+            _("%(arg)s に「%(value)s」は指定できません。%(choices)s のいずれかを指定してください。")
+            % {**m.groupdict(), "choices": m["choices"].replace("'", "")}
+        ),
+    ),
+    (
+        re.compile(r"argument (?P<arg>\S+): expected one argument"),
+        lambda m: _("%(arg)s の後に値を1つ指定してください。") % m.groupdict(),
+    ),
+    (
+        re.compile(r"argument (?P<arg>\S+): ignored explicit argument '(?P<value>.*)'"),
+        lambda m: _("%(arg)s には値（%(value)s）を付けられません。") % m.groupdict(),
+    ),
+    (
+        re.compile(r"ambiguous option: (?P<option>\S+) could match (?P<matches>.+)"),
+        lambda m: (
+            _("%(option)s は複数のオプション（%(matches)s）に当てはまります。") % m.groupdict()
+        ),
+    ),
+)
+
+
+def japanese_argparse_message(message: str) -> str:
+    """A malformed command line explained in Japanese (the original kept when unknown)."""
+    for pattern, say in _ARGPARSE_MESSAGES:
+        if found := pattern.fullmatch(message):
+            return say(found)
+    return _("コマンドラインが正しくありません（%(message)s）。") % {"message": message}
+
+
+class JapaneseCommandParser(CommandParser):
+    """Django's parser, with argparse's errors in Japanese and a pointer to the help."""
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", _("使い方:"), 1)
+
+    def error(self, message: str) -> NoReturn:
+        text = japanese_argparse_message(message)
+        if not self.called_from_command_line:
+            raise CommandError(text)
+        self.print_usage(sys.stderr)
+        hint = _("使い方は medcyber registry --help で表示できます。")
+        self.exit(
+            2, _("%(prog)s: エラー: %(text)s") % {"prog": self.prog, "text": text} + f"\n{hint}\n"
+        )
+
 
 class Command(BaseCommand):
     help = (
@@ -35,8 +99,18 @@ class Command(BaseCommand):
         "or .xlsx (all or nothing). export: write them with the columns the import takes."
     )
 
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.__class__ = JapaneseCommandParser  # the sub-commands' parsers follow its class
+        return parser
+
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{import,export}")
+        sub = parser.add_subparsers(
+            dest="action",
+            required=True,
+            metavar="{import,export}",
+            parser_class=JapaneseCommandParser,
+        )
         reading = sub.add_parser("import", help="import a CSV or .xlsx file")
         reading.add_argument("--kind", required=True, help="members | facilities | links")
         reading.add_argument("file", metavar="FILE")
@@ -45,7 +119,9 @@ class Command(BaseCommand):
             "--valid-only", action="store_true", help="import the valid rows, skip the rejected"
         )
         reading.add_argument(
-            "--full", action="store_true", help="members: the file is the complete list"
+            "--full",
+            action="store_true",
+            help="members, facilities: the file is the complete list",
         )
         reading.add_argument("--report", metavar="FILE.csv", help="write the problems as CSV")
         writing = sub.add_parser("export", help="export to CSV or .xlsx")
