@@ -176,6 +176,49 @@ def _import_run_b(w: World) -> dict[str, Any]:
 
 IMPORT_ADMINS = frozenset({Role.ASSOCIATION_ADMIN})
 
+
+def _portal_item(w: World) -> dict[str, Any]:
+    """A published public portal article (the association's content: no tenant)."""
+    from medcyber.portal.models import ContentItem
+
+    item = ContentItem.objects.filter(kind="article").first()
+    if item is None:
+        item = ContentItem.objects.create(
+            kind="article", title="お知らせ", status="published", publish_at=timezone.now()
+        )
+    return {"pk": item.pk}
+
+
+def _portal_journal(w: World) -> dict[str, Any]:
+    """A published journal issue for members only, its PDF stored as uploads are."""
+    from medcyber.portal.models import ContentItem
+
+    item = ContentItem.objects.filter(kind="journal").first()
+    if item is None:
+        data = b"%PDF-1.4 journal"
+        document = StoredDocument.unscoped.create(
+            purpose="portal_journal",
+            original_name="journal.pdf",
+            content_type="application/pdf",
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            storage_name=default_storage.save(
+                f"documents/test/{uuid.uuid4().hex}", ContentFile(crypto.encrypt(data))
+            ),
+            scanned_at=timezone.now(),
+            scan_result=StoredDocument.ScanResult.CLEAN,
+        )
+        item = ContentItem.objects.create(
+            kind="journal", title="ジャーナル", status="published", publish_at=timezone.now(),
+            audience="members", volume=1, number=1, pdf=document,
+        )  # fmt: skip
+    return {"pk": item.pk}
+
+
+CONTENT_EDITORS = frozenset({Role.CONTENT_EDITOR, Role.ASSOCIATION_ADMIN})
+#: who reads members' items: the programme's members and staff (every staff role)
+PORTAL_MEMBERS = frozenset(set(Role) - {Role.FACILITY_ADMIN, Role.FACILITY_STAFF, Role.MEMBER})
+
 PAGE = Rule(absent=True)
 # allauth's own pages: about the signed-in user only (some redirect when there is nothing to do)
 ACCOUNT_PAGE = Rule(ok=(200, 302, 404), absent=True)
@@ -226,12 +269,37 @@ ROUTE_RULES: dict[str, Rule] = {
         method="post",
         ok=(302,),
     ),
+    # the portal: reading is public; members' items for members (tenant A is an A① facility)
+    # and staff; editing for content editors; a facility admin links staff to *their* facility
+    "portal:index": Rule(public=True, absent=True),
+    "portal:item": Rule(kwargs=_portal_item, public=True, absent=True),
+    "portal:journal_pdf": Rule(kwargs=_portal_journal, public=True, ok=(200, 404), absent=True),
+    "portal:search": Rule(public=True, absent=True),
+    "portal:feed": Rule(public=True, absent=True),
+    "portal:signup": Rule(public=True, ok=(200, 302), absent=True),
+    "portal:facility_staff": Rule(kwargs=_facility_b, allowed=NO_ROLES),
+    "portal:editor_list": Rule(allowed=CONTENT_EDITORS, refused=(403,)),
+    "portal:editor_new": Rule(
+        kwargs=lambda w: {"kind": "article"}, allowed=CONTENT_EDITORS, refused=(403,)
+    ),
+    "portal:editor_edit": Rule(kwargs=_portal_item, allowed=CONTENT_EDITORS, refused=(403,)),
+    "portal:editor_versions": Rule(kwargs=_portal_item, allowed=CONTENT_EDITORS, refused=(403,)),
+    "portal:editor_action": Rule(
+        kwargs=lambda w: {**_portal_item(w), "action": "review"},
+        allowed=CONTENT_EDITORS,
+        refused=(403,),
+        method="post",
+        ok=(302,),
+    ),
+    "portal:alert_new": Rule(allowed=CONTENT_EDITORS, refused=(403,)),
     # allauth
     "account_login": Rule(public=True, ok=(200, 302)),
     "account_logout": ACCOUNT_PAGE,
     "account_inactive": Rule(public=True),
     "account_signup": Rule(public=True, ok=(200, 302, 403)),
     "account_reauthenticate": ACCOUNT_PAGE,
+    "account_request_reauthentication_code": ACCOUNT_PAGE,
+    "account_confirm_reauthentication_code": ACCOUNT_PAGE,
     "account_email": ACCOUNT_PAGE,
     "account_email_verification_sent": Rule(public=True, ok=(200, 302)),
     "account_change_password": ACCOUNT_PAGE,

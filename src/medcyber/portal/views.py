@@ -1,0 +1,128 @@
+"""The portal's reading pages: lists, item pages, search, the journal's PDF, the feed."""
+
+from __future__ import annotations
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from medcyber.core import audit
+from medcyber.core.documents import open_document
+
+from . import queries
+from .forms import SearchForm
+from .models import ContentItem, ContentKind
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    listing = queries.reading_list(
+        request.user,
+        kind=request.GET.get("kind", ""),
+        category_slug=request.GET.get("category", ""),
+        page_number=_page_number(request),
+    )
+    return render(
+        request,
+        "portal/index.html",
+        {
+            "listing": listing,
+            "page_obj": listing.page,
+            "categories": queries.categories(),
+            "kinds": ContentKind.choices,
+            "new_since": queries.new_since(request.user),
+            "search_form": SearchForm(),
+        },
+    )
+
+
+@require_GET
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        page = queries.item_page(request.user, pk)
+    except ContentItem.DoesNotExist:
+        raise Http404 from None
+    return render(request, "portal/item_detail.html", {"page": page, "item": page.item})
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    results: list[ContentItem] = []
+    query = ""
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        results = queries.search(request.user, query) if query else []
+    return render(
+        request,
+        "portal/search.html",
+        {"search_form": form, "query": query, "results": results},
+    )
+
+
+@require_GET
+def journal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """A journal issue's PDF, for the readers its audience allows (like the document view)."""
+    try:
+        issue = queries.journal_issue_for_download(request.user, pk)
+    except ContentItem.DoesNotExist:
+        raise Http404 from None
+    assert issue.pdf is not None
+    data = open_document(issue.pdf)
+    if request.user.is_authenticated:
+        audit.record_view(issue.pdf, action="portal.journal.download")
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=issue.pdf.original_name)
+        or "attachment"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+class PublicNewsFeed(Feed):
+    """An Atom feed of the public news (never anything for a narrower audience)."""
+
+    feed_type = Atom1Feed
+    title = _("日本医師会 サイバーセキュリティ支援制度 ポータルの新着情報")
+    subtitle = _("一般公開の記事・お知らせ")
+
+    def link(self) -> str:
+        return reverse("portal:index")
+
+    def items(self) -> list[ContentItem]:
+        return queries.public_news()
+
+    def item_title(self, item: ContentItem) -> str:
+        return item.title
+
+    def item_description(self, item: ContentItem) -> str:
+        return item.summary
+
+    def item_link(self, item: ContentItem) -> str:
+        return reverse("portal:item", kwargs={"pk": item.pk})
+
+    def item_pubdate(self, item: ContentItem):  # type: ignore[no-untyped-def]
+        return item.publish_at
+
+    def item_updateddate(self, item: ContentItem):  # type: ignore[no-untyped-def]
+        return item.updated_at
+
+    def item_categories(self, item: ContentItem) -> list[str]:
+        return [item.category.name] if item.category else []
+
+
+news_feed = PublicNewsFeed()
