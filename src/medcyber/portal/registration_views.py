@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from medcyber.core import audit
 from medcyber.registry.choices import FacilityStaffRole
 from medcyber.registry.models import Facility, FacilityStaff
 
@@ -78,6 +79,8 @@ def facility_staff(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("user")
         .order_by("user__email")
     )
+    staff = list(staff)
+    audit.record_list_view(FacilityStaff, [link.pk for link in staff], facility=facility.pk)
     return render(
         request,
         "portal/facility_staff.html",
