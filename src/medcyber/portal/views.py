@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -15,8 +21,10 @@ from medcyber.core import audit
 from medcyber.core.documents import open_document
 
 from . import queries
+from .audience import reader_level
 from .forms import SearchForm
 from .models import ContentItem, ContentKind
+from .services import generation
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -28,33 +36,62 @@ def _page_number(request: HttpRequest) -> int:
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    listing = queries.reading_list(
-        request.user,
-        kind=request.GET.get("kind", ""),
-        category_slug=request.GET.get("category", ""),
-        page_number=_page_number(request),
+    new_since = queries.new_since(request.user)
+    # The list is the same for every reader of one audience level (and last visit): its HTML
+    # is kept for a minute under the content generation, so most requests render only the
+    # page around it.
+    key = "portal:list-html:{}:{}:{}:{}:{}".format(
+        generation(),
+        get_language(),
+        reader_level(request.user),
+        new_since.timestamp() if new_since else "",
+        hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24],
     )
+    list_html = cache.get(key)
+    if list_html is None:
+        listing = queries.reading_list(
+            request.user,
+            kind=request.GET.get("kind", ""),
+            category_slug=request.GET.get("category", ""),
+            page_number=_page_number(request),
+        )
+        list_html = render_to_string(
+            "portal/_listing.html",
+            {
+                "listing": listing,
+                "page_obj": listing.page,
+                "categories": queries.categories(),
+                "kinds": ContentKind.choices,
+                "new_since": new_since,
+            },
+            request,
+        )
+        cache.set(key, list_html, queries.CACHE_SECONDS)
     return render(
         request,
         "portal/index.html",
-        {
-            "listing": listing,
-            "page_obj": listing.page,
-            "categories": queries.categories(),
-            "kinds": ContentKind.choices,
-            "new_since": queries.new_since(request.user),
-            "search_form": SearchForm(),
-        },
+        {"list_html": mark_safe(list_html)},  # noqa: S308 - our own template's output
     )
 
 
 @require_GET
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        page = queries.item_page(request.user, pk)
-    except ContentItem.DoesNotExist:
-        raise Http404 from None
-    return render(request, "portal/item_detail.html", {"page": page, "item": page.item})
+    key = f"portal:item-html:{generation()}:{get_language()}:{reader_level(request.user)}:{pk}"
+    cached = cache.get(key)
+    if cached is None:
+        try:
+            page = queries.item_page(request.user, pk)
+        except ContentItem.DoesNotExist:
+            raise Http404 from None
+        html = render_to_string("portal/_article.html", {"page": page, "item": page.item}, request)
+        cached = (page.item.title, html)
+        cache.set(key, cached, queries.CACHE_SECONDS)
+    title, html = cached
+    return render(
+        request,
+        "portal/item_detail.html",
+        {"title": title, "article_html": mark_safe(html)},  # noqa: S308 - our own template
+    )
 
 
 @require_GET
