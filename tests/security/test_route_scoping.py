@@ -215,6 +215,25 @@ def _portal_journal(w: World) -> dict[str, Any]:
     return {"pk": item.pk}
 
 
+def _portal_chapter(w: World) -> dict[str, Any]:
+    """A published practice text's first chapter (public, so every role may read it)."""
+    from medcyber.portal.models import PracticeBook, PracticeChapter
+
+    chapter = PracticeChapter.objects.first()
+    if chapter is None:
+        book = PracticeBook.objects.create(
+            title="実践テキスト", audience="public", is_published=True
+        )
+        chapter = PracticeChapter.objects.create(book=book, number=1, title="第1章", body="本文")
+    return {"pk": chapter.pk}
+
+
+def _portal_book(w: World) -> dict[str, Any]:
+    from medcyber.portal.models import PracticeChapter
+
+    return {"pk": PracticeChapter.objects.get(pk=_portal_chapter(w)["pk"]).book_id}
+
+
 CONTENT_EDITORS = frozenset({Role.CONTENT_EDITOR, Role.ASSOCIATION_ADMIN})
 #: who reads members' items: the programme's members and staff (every staff role)
 PORTAL_MEMBERS = frozenset(set(Role) - {Role.FACILITY_ADMIN, Role.FACILITY_STAFF, Role.MEMBER})
@@ -278,6 +297,10 @@ ROUTE_RULES: dict[str, Rule] = {
     "portal:feed": Rule(public=True, absent=True),
     "portal:signup": Rule(public=True, ok=(200, 302), absent=True),
     "portal:facility_staff": Rule(kwargs=_facility_b, allowed=NO_ROLES),
+    "portal:quiz_results": Rule(kwargs=_facility_b, allowed=NO_ROLES),
+    "portal:books": Rule(public=True, absent=True),
+    "portal:book": Rule(kwargs=_portal_book, public=True, absent=True),
+    "portal:chapter": Rule(kwargs=_portal_chapter, absent=True),
     "portal:editor_list": Rule(allowed=CONTENT_EDITORS, refused=(403,)),
     "portal:editor_new": Rule(
         kwargs=lambda w: {"kind": "article"}, allowed=CONTENT_EDITORS, refused=(403,)

@@ -16,9 +16,9 @@ from django.utils import timezone
 from medcyber.core.documents import crypto
 from medcyber.core.models import StoredDocument
 
-from . import services
-from .demo_data import ALL_ITEMS, CATEGORIES, DemoItem
-from .models import Category, ContentItem, ContentKind
+from . import practice, services
+from .demo_data import ALL_ITEMS, CATEGORIES, PRACTICE_BOOK, PRACTICE_CHAPTERS, DemoItem
+from .models import Category, ContentItem, ContentKind, PracticeBook, QuizQuestion
 
 
 def _journal_pdf(item: DemoItem) -> StoredDocument:
@@ -62,6 +62,25 @@ def load(created: Counter[str], now: dt.datetime | None = None) -> None:
             continue
         _create(spec, categories, now)
         created[ContentItem._meta.label] += 1
+    _load_practice_book(created)
+
+
+def _load_practice_book(created: Counter[str]) -> None:
+    if PracticeBook.objects.filter(title=PRACTICE_BOOK["title"]).exists():
+        return
+    book = PracticeBook.objects.create(**PRACTICE_BOOK, is_published=True)
+    created[PracticeBook._meta.label] += 1
+    for number, (title, body, questions) in enumerate(PRACTICE_CHAPTERS, start=1):
+        chapter = practice.save_chapter(book=book, number=number, title=title, body=body)
+        for position, (text, choices, correct, explanation) in enumerate(questions, start=1):
+            QuizQuestion.objects.create(
+                chapter=chapter,
+                position=position,
+                text=text,
+                choices=choices,
+                correct_index=correct,
+                explanation=explanation,
+            )
 
 
 def _create(spec: DemoItem, categories: dict[str, Category], now: dt.datetime) -> None:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from medcyber.core.audit import AuditedModel
+from medcyber.core.scoping import ScopedQuerySet, UnscopedManager
 
 
 class Audience(models.TextChoices):
@@ -263,3 +264,123 @@ class Alert(AuditedModel):
 
     def __str__(self) -> str:
         return str(self.title)
+
+
+# --- employee practice texts -----------------------------------------------------------------
+class PracticeBook(AuditedModel):
+    """A practice text for a facility's employees: chapters read on screen, printed as one
+    page, each ending with a short quiz."""
+
+    title = models.CharField(_("タイトル"), max_length=200, unique=True)
+    summary = models.CharField(_("概要"), max_length=400, blank=True)
+    audience = models.CharField(
+        _("公開範囲"), max_length=12, choices=Audience.choices, default=Audience.MEMBERS
+    )
+    is_charged = models.BooleanField(_("有料"), default=False)
+    is_published = models.BooleanField(_("公開"), default=False)
+
+    class Meta:
+        verbose_name = _("職員向け実践テキスト")
+        verbose_name_plural = _("職員向け実践テキスト")
+        ordering: ClassVar[list[str]] = ["title"]
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+
+class PracticeChapter(AuditedModel):
+    book = models.ForeignKey(PracticeBook, on_delete=models.CASCADE, related_name="chapters")
+    number = models.PositiveSmallIntegerField(_("章"))
+    title = models.CharField(_("タイトル"), max_length=200)
+    body = models.TextField(_("本文（Markdown）"))
+    body_html = models.TextField(editable=False, blank=True)
+
+    audit_exclude = frozenset({"body_html"})
+
+    class Meta:
+        verbose_name = _("章")
+        verbose_name_plural = _("章")
+        ordering: ClassVar[list[str]] = ["book", "number"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["book", "number"], name="portal_chapter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.book} {self.number} {self.title}"
+
+
+class QuizQuestion(AuditedModel):
+    chapter = models.ForeignKey(PracticeChapter, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("順番"))
+    text = models.CharField(_("問題"), max_length=400)
+    choices = models.JSONField(_("選択肢"))  # a list of strings
+    correct_index = models.PositiveSmallIntegerField(_("正解の番号（0から）"))
+    explanation = models.CharField(_("解説"), max_length=400, blank=True)
+
+    class Meta:
+        verbose_name = _("確認問題")
+        verbose_name_plural = _("確認問題")
+        ordering: ClassVar[list[str]] = ["chapter", "position"]
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+
+class QuizResultQuerySet(ScopedQuerySet["QuizResult"]):
+    def scope_for(self, user: Any) -> Any:
+        """Everyone sees their own results; a facility's administrators see its staff's."""
+        from medcyber.registry.choices import FacilityStaffRole
+        from medcyber.registry.models import FacilityStaff
+
+        if user.sees_all_facilities:
+            return self.all()
+        administered = (
+            FacilityStaff.unscoped.current(timezone.localdate())
+            .filter(user=user, role=FacilityStaffRole.ADMIN)
+            .values_list("facility_id", flat=True)
+        )
+        return self.filter(Q(user=user) | Q(facility_id__in=list(administered)))
+
+
+class QuizResult(AuditedModel):
+    """One completed chapter quiz: the score, and the facility the person worked for then."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_results"
+    )
+    chapter = models.ForeignKey(PracticeChapter, on_delete=models.PROTECT, related_name="results")
+    facility = models.ForeignKey(
+        "registry.Facility",
+        verbose_name=_("施設"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    correct = models.PositiveSmallIntegerField(_("正解数"))
+    total = models.PositiveSmallIntegerField(_("問題数"))
+    answered_at = models.DateTimeField(_("回答日時"), auto_now_add=True)
+
+    objects = QuizResultQuerySet.as_manager()
+    unscoped = UnscopedManager.from_queryset(QuizResultQuerySet)()
+
+    class Meta:
+        verbose_name = _("確認問題の結果")
+        verbose_name_plural = _("確認問題の結果")
+        default_manager_name = "unscoped"
+        ordering: ClassVar[list[str]] = ["-answered_at"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.CheckConstraint(
+                condition=Q(correct__lte=models.F("total")), name="portal_quiz_score_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.chapter} {self.correct}/{self.total}"
+
+    def audit_facility_id(self) -> int | None:
+        return self.facility_id
+
+    @property
+    def passed(self) -> bool:
+        return self.total > 0 and self.correct * 10 >= self.total * 8

@@ -175,3 +175,20 @@ def current_alerts(user: Any, now: dt.datetime | None = None) -> list[Alert]:
         cache.set(key, alerts, CACHE_SECONDS)
     reached = set(audiences_for_level(level))
     return [a for a in alerts if reached.intersection(a.audiences) and a.ends_at > now]
+
+
+def administered_facilities(user: Any) -> list[Any]:
+    """The facilities a user administers now (for the links to their staff pages)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    from medcyber.registry.choices import FacilityStaffRole
+    from medcyber.registry.models import FacilityStaff
+
+    links = (
+        FacilityStaff.objects.visible_to(user)
+        .current(timezone.localdate())
+        .filter(user=user, role=FacilityStaffRole.ADMIN)
+        .select_related("facility")
+        .order_by("facility__name_kana")
+    )
+    return [link.facility for link in links]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import editor_views, registration_views, views
+from . import editor_views, practice_views, registration_views, views
 
 app_name = "portal"
 
@@ -15,6 +15,14 @@ urlpatterns = [
         "facilities/<int:pk>/staff/",
         registration_views.facility_staff,
         name="facility_staff",
+    ),
+    path("texts/", practice_views.book_list, name="books"),
+    path("texts/<int:pk>/", practice_views.book_detail, name="book"),
+    path("texts/chapters/<int:pk>/", practice_views.chapter_detail, name="chapter"),
+    path(
+        "facilities/<int:pk>/quiz-results/",
+        practice_views.quiz_results,
+        name="quiz_results",
     ),
     path("editor/", editor_views.item_list, name="editor_list"),
     path("editor/new/<str:kind>/", editor_views.item_new, name="editor_new"),

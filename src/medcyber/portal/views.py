@@ -70,7 +70,10 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/index.html",
-        {"list_html": mark_safe(list_html)},  # noqa: S308 - our own template's output
+        {
+            "list_html": mark_safe(list_html),  # noqa: S308 - our own template's output
+            "administered": queries.administered_facilities(request.user),
+        },
     )
 
 
