@@ -89,6 +89,7 @@ def _create(spec: DemoItem, categories: dict[str, Category], now: dt.datetime) -
         for name in (
             "kind", "title", "summary", "body", "audience", "is_charged", "volume", "number",
             "issue_date", "table_of_contents", "video_url", "duration_seconds", "captions",
+            "checklist_items",
         )
     }  # fmt: skip
     values["category"] = categories.get(spec.category)

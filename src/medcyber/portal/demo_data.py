@@ -32,6 +32,7 @@ class DemoItem:
     video_url: str = ""
     duration_seconds: int | None = None
     captions: str = ""
+    checklist_items: str = ""
 
 
 ARTICLES = [
@@ -118,6 +119,7 @@ ARTICLES = [
         33,
         "guideline",
         ["ガイドライン", "チェックリスト"],
+        checklist_items="1-1,1-2",
     ),
     DemoItem(
         "article",
@@ -130,6 +132,7 @@ ARTICLES = [
         "guideline",
         ["ガイドライン", "チェックリスト", "体制"],
         audience="registered",
+        checklist_items="1-1,1-3",
     ),
     DemoItem(
         "article",

@@ -35,7 +35,7 @@ class ItemForm(forms.ModelForm):
         fields = [
             "kind", "title", "summary", "body", "category", "audience", "is_charged", "volume",
             "number", "issue_date", "table_of_contents", "video_url", "duration_seconds",
-            "captions",
+            "captions", "checklist_items",
         ]  # fmt: skip
         widgets = {
             "body": forms.Textarea(attrs={"rows": 18}),

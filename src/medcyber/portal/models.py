@@ -108,6 +108,13 @@ class ContentItem(AuditedModel):
         _("状態"), max_length=12, choices=ContentStatus.choices, default=ContentStatus.DRAFT
     )
     publish_at = models.DateTimeField(_("公開日時"), null=True, blank=True)
+    # guideline materials (GL-4): the checklist items this item explains, e.g. "1-1,2-3"
+    checklist_items = models.CharField(
+        _("対応するチェックリスト項目"),
+        max_length=200,
+        blank=True,
+        help_text=_("チェックリストの項目番号をカンマで区切って入力します（例：1-1, 2-3）。"),
+    )
     # journal issues
     volume = models.PositiveSmallIntegerField(_("巻"), null=True, blank=True)
     number = models.PositiveSmallIntegerField(_("号"), null=True, blank=True)
@@ -177,6 +184,10 @@ class ContentItem(AuditedModel):
             and self.publish_at is not None
             and self.publish_at > timezone.now()
         )
+
+    @property
+    def checklist_codes(self) -> list[str]:
+        return [code for code in self.checklist_items.split(",") if code]
 
     @property
     def toc_entries(self) -> list[str]:

@@ -45,14 +45,24 @@ class Listing:
     page: Page[ContentItem]
     category: Category | None
     kind: str
+    checklist_item: str = ""
 
 
 def reading_list(
-    user: Any, *, kind: str = "", category_slug: str = "", page_number: int = 1
+    user: Any,
+    *,
+    kind: str = "",
+    category_slug: str = "",
+    checklist_item: str = "",
+    page_number: int = 1,
 ) -> Listing:
-    """Published items the user may read, newest first, by kind and category."""
+    """Published items the user may read, newest first, by kind, category and the checklist
+    item they explain."""
     level = reader_level(user)
-    key = f"portal:list:{generation()}:{level}:{kind}:{category_slug}:{page_number}"
+    checklist_item = checklist_item[:20]
+    key = (
+        f"portal:list:{generation()}:{level}:{kind}:{category_slug}:{checklist_item}:{page_number}"
+    )
     cached = cache.get(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
@@ -62,10 +72,17 @@ def reading_list(
     category = Category.objects.filter(slug=category_slug).first() if category_slug else None
     if category is not None:
         items = items.filter(category=category)
+    if checklist_item:
+        items = items.filter(
+            Q(checklist_items=checklist_item)
+            | Q(checklist_items__startswith=f"{checklist_item},")
+            | Q(checklist_items__endswith=f",{checklist_item}")
+            | Q(checklist_items__contains=f",{checklist_item},")
+        )
     paginator = Paginator(items.order_by("-publish_at", "-pk"), PAGE_SIZE)
     page = paginator.get_page(page_number)
     page.object_list = list(page.object_list)  # evaluate before caching
-    listing = Listing(page, category, kind if kind in ContentKind.values else "")
+    listing = Listing(page, category, kind if kind in ContentKind.values else "", checklist_item)
     cache.set(key, listing, CACHE_SECONDS)
     return listing
 

@@ -28,6 +28,7 @@ PUBLISH_GRACE = dt.timedelta(minutes=1)
 EDITABLE_FIELDS = (
     "kind", "title", "summary", "body", "category", "audience", "is_charged", "volume", "number",
     "issue_date", "table_of_contents", "video_url", "duration_seconds", "captions",
+    "checklist_items",
 )  # fmt: skip
 
 
@@ -52,6 +53,12 @@ def generation() -> int:
         value = int(timezone.now().timestamp())
         cache.add(GENERATION_KEY, value, timeout=None)
     return int(value)
+
+
+def checklist_codes(text: str) -> str:
+    """Checklist item codes as typed (「１－１、2-3」) in their stored form ("1-1,2-3")."""
+    text = fulltext.normalise(text).replace("ー", "-").replace("、", ",").replace(" ", ",")
+    return ",".join(dict.fromkeys(code for code in text.split(",") if code))
 
 
 def _bump_generation() -> None:
@@ -145,6 +152,7 @@ def save_item(
                 setattr(item, name, value)
         if item.kind != ContentKind.JOURNAL:
             item.volume = item.number = item.issue_date = None
+        item.checklist_items = checklist_codes(item.checklist_items or "")
         item.updated_by = by
         _refresh_derived(item)
         item.full_clean(exclude=["created_by", "updated_by", "pdf"])

@@ -53,6 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
             request.user,
             kind=request.GET.get("kind", ""),
             category_slug=request.GET.get("category", ""),
+            checklist_item=request.GET.get("checklist", ""),
             page_number=_page_number(request),
         )
         list_html = render_to_string(
