@@ -381,6 +381,68 @@ def _assessment_b(w: World) -> dict[str, Any]:
     return {"pk": w.facility_b.pk, "code": "institution", "year": 2025}
 
 
+
+def _portal_item(w: World) -> dict[str, Any]:
+    """A published public portal article (the association's content: no tenant)."""
+    from medcyber.portal.models import ContentItem
+
+    item = ContentItem.objects.filter(kind="article").first()
+    if item is None:
+        item = ContentItem.objects.create(
+            kind="article", title="お知らせ", status="published", publish_at=timezone.now()
+        )
+    return {"pk": item.pk}
+
+
+def _portal_journal(w: World) -> dict[str, Any]:
+    """A published journal issue for members only, its PDF stored as uploads are."""
+    from medcyber.portal.models import ContentItem
+
+    item = ContentItem.objects.filter(kind="journal").first()
+    if item is None:
+        data = b"%PDF-1.4 journal"
+        document = StoredDocument.unscoped.create(
+            purpose="portal_journal",
+            original_name="journal.pdf",
+            content_type="application/pdf",
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            storage_name=default_storage.save(
+                f"documents/test/{uuid.uuid4().hex}", ContentFile(crypto.encrypt(data))
+            ),
+            scanned_at=timezone.now(),
+            scan_result=StoredDocument.ScanResult.CLEAN,
+        )
+        item = ContentItem.objects.create(
+            kind="journal", title="ジャーナル", status="published", publish_at=timezone.now(),
+            audience="members", volume=1, number=1, pdf=document,
+        )  # fmt: skip
+    return {"pk": item.pk}
+
+
+def _portal_chapter(w: World) -> dict[str, Any]:
+    """A published practice text's first chapter (public, so every role may read it)."""
+    from medcyber.portal.models import PracticeBook, PracticeChapter
+
+    chapter = PracticeChapter.objects.first()
+    if chapter is None:
+        book = PracticeBook.objects.create(
+            title="実践テキスト", audience="public", is_published=True
+        )
+        chapter = PracticeChapter.objects.create(book=book, number=1, title="第1章", body="本文")
+    return {"pk": chapter.pk}
+
+
+def _portal_book(w: World) -> dict[str, Any]:
+    from medcyber.portal.models import PracticeChapter
+
+    return {"pk": PracticeChapter.objects.get(pk=_portal_chapter(w)["pk"]).book_id}
+
+
+CONTENT_EDITORS = frozenset({Role.CONTENT_EDITOR, Role.ASSOCIATION_ADMIN})
+#: who reads members' items: the programme's members and staff (every staff role)
+PORTAL_MEMBERS = frozenset(set(Role) - {Role.FACILITY_ADMIN, Role.FACILITY_STAFF, Role.MEMBER})
+
 PAGE = Rule(absent=True)
 # allauth's own pages: about the signed-in user only (some redirect when there is nothing to do)
 ACCOUNT_PAGE = Rule(ok=(200, 302, 404), absent=True)
@@ -559,6 +621,33 @@ ROUTE_RULES: dict[str, Rule] = {
     "guideline:checklist_list": Rule(allowed=IMPORT_ADMINS, refused=(403,)),
     "guideline:overview": Rule(allowed=ALL_FACILITIES_ROLES, refused=(403,)),
     "guideline:overview_csv": Rule(allowed=ALL_FACILITIES_ROLES, refused=(403,)),
+    # the portal: reading is public; members' items for members (tenant A is an A① facility)
+    # and staff; editing for content editors; a facility admin links staff to *their* facility
+    "portal:index": Rule(public=True, absent=True),
+    "portal:item": Rule(kwargs=_portal_item, public=True, absent=True),
+    "portal:journal_pdf": Rule(kwargs=_portal_journal, public=True, ok=(200, 404), absent=True),
+    "portal:search": Rule(public=True, absent=True),
+    "portal:feed": Rule(public=True, absent=True),
+    "portal:signup": Rule(public=True, ok=(200, 302), absent=True),
+    "portal:facility_staff": Rule(kwargs=_facility_b, allowed=NO_ROLES),
+    "portal:quiz_results": Rule(kwargs=_facility_b, allowed=NO_ROLES),
+    "portal:books": Rule(public=True, absent=True),
+    "portal:book": Rule(kwargs=_portal_book, public=True, absent=True),
+    "portal:chapter": Rule(kwargs=_portal_chapter, absent=True),
+    "portal:editor_list": Rule(allowed=CONTENT_EDITORS, refused=(403,)),
+    "portal:editor_new": Rule(
+        kwargs=lambda w: {"kind": "article"}, allowed=CONTENT_EDITORS, refused=(403,)
+    ),
+    "portal:editor_edit": Rule(kwargs=_portal_item, allowed=CONTENT_EDITORS, refused=(403,)),
+    "portal:editor_versions": Rule(kwargs=_portal_item, allowed=CONTENT_EDITORS, refused=(403,)),
+    "portal:editor_action": Rule(
+        kwargs=lambda w: {**_portal_item(w), "action": "review"},
+        allowed=CONTENT_EDITORS,
+        refused=(403,),
+        method="post",
+        ok=(302,),
+    ),
+    "portal:alert_new": Rule(allowed=CONTENT_EDITORS, refused=(403,)),
     # allauth
     "account_login": Rule(public=True, ok=(200, 302)),
     "account_logout": ACCOUNT_PAGE,

@@ -12,8 +12,8 @@ from django.http import HttpRequest
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts are issued by the association (registry import, staff); the portal's
-        # self-registration opens its own path.
-        return False
+        # self-registration (portal.registration_views) is the one open path.
+        return bool(getattr(request, "portal_signup", False))
 
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         # A full sign-in (password, and the second factor where there is one) counts as a fresh

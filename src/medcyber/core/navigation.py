@@ -39,6 +39,11 @@ def navigation_for(user: Any) -> list[NavItem]:
             items.append(NavItem(_("チェックリストの版"), reverse("guideline:checklist_list")))
     else:
         items.append(NavItem(_("セキュリティ自己点検"), reverse("guideline:home")))
+    items.append(NavItem(_("ポータル"), reverse("portal:index")))
+    if user.staff_cleared and (
+        user.is_superuser or user.has_role("content_editor", "association_admin")
+    ):
+        items.append(NavItem(_("コンテンツ編集"), reverse("portal:editor_list")))
     if user.may_search_audit:
         items.append(NavItem(_("監査ログ"), reverse("audit_search")))
     if user.staff_cleared and (user.is_superuser or user.has_role("association_admin")):

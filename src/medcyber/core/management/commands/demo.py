@@ -29,6 +29,7 @@ from medcyber.core import audit
 from medcyber.desk import demo as desk_demo
 from medcyber.incidents import demo as incidents_demo
 from medcyber.guideline import demo as guideline_demo
+from medcyber.portal import demo as portal_demo
 from medcyber.registry import demo_data as data
 from medcyber.registry.models import (
     DistrictAssociation,
@@ -87,6 +88,7 @@ class Loader:
         incidents_demo.load(self.created, self.users)
         training_demo.load(self.created)
         self.created.update(guideline_demo.load())
+        portal_demo.load(self.created)
 
     def load_prefectural(self) -> PrefecturalAssociation:
         spec = data.PREFECTURAL

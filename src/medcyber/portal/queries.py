@@ -1,0 +1,211 @@
+"""Reads of the portal, always for one reader: only the items their audience may see.
+
+Lists and pages are the same for every reader of one audience level, so they are cached per
+level under the content generation (:func:`services.generation`), which every publication,
+edit of a published item and unpublication moves on; a short timeout lets scheduled items
+appear without a write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from medcyber.core import fulltext
+
+from .audience import audiences_for_level, reader_level
+from .models import Alert, Category, ContentItem, ContentKind, ReaderVisit
+from .services import generation
+
+PAGE_SIZE = 20
+CACHE_SECONDS = 60
+RELATED_COUNT = 5
+
+#: A reader who comes back after this long has "visited again": the marker moves on.
+VISIT_GAP = dt.timedelta(minutes=30)
+
+
+def _readable(level: str) -> Any:
+    return (
+        ContentItem.objects.live()
+        .for_audiences(audiences_for_level(level))
+        .select_related("category")
+        .defer("body", "body_html", "search_text", "captions", "table_of_contents")
+    )
+
+
+@dataclass(frozen=True)
+class Listing:
+    page: Page[ContentItem]
+    category: Category | None
+    kind: str
+    checklist_item: str = ""
+
+
+def reading_list(
+    user: Any,
+    *,
+    kind: str = "",
+    category_slug: str = "",
+    checklist_item: str = "",
+    page_number: int = 1,
+) -> Listing:
+    """Published items the user may read, newest first, by kind, category and the checklist
+    item they explain."""
+    level = reader_level(user)
+    checklist_item = checklist_item[:20]
+    key = (
+        f"portal:list:{generation()}:{level}:{kind}:{category_slug}:{checklist_item}:{page_number}"
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    items = _readable(level)
+    if kind in ContentKind.values:
+        items = items.filter(kind=kind)
+    category = Category.objects.filter(slug=category_slug).first() if category_slug else None
+    if category is not None:
+        items = items.filter(category=category)
+    if checklist_item:
+        items = items.filter(
+            Q(checklist_items=checklist_item)
+            | Q(checklist_items__startswith=f"{checklist_item},")
+            | Q(checklist_items__endswith=f",{checklist_item}")
+            | Q(checklist_items__contains=f",{checklist_item},")
+        )
+    paginator = Paginator(items.order_by("-publish_at", "-pk"), PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    page.object_list = list(page.object_list)  # evaluate before caching
+    listing = Listing(page, category, kind if kind in ContentKind.values else "", checklist_item)
+    cache.set(key, listing, CACHE_SECONDS)
+    return listing
+
+
+def categories() -> list[Category]:
+    key = f"portal:categories:{generation()}"
+    found = cache.get(key)
+    if found is None:
+        found = list(Category.objects.all())
+        cache.set(key, found, CACHE_SECONDS)
+    return found  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    item: ContentItem
+    tags: list[str]
+    related: list[ContentItem]
+
+
+def item_page(user: Any, pk: int) -> ItemPage:
+    """A published item the user may read, its tags and related items;
+    ``ContentItem.DoesNotExist`` otherwise."""
+    level = reader_level(user)
+    key = f"portal:item:{generation()}:{level}:{pk}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    item = (
+        ContentItem.objects.live()
+        .for_audiences(audiences_for_level(level))
+        .select_related("category", "pdf")
+        .get(pk=pk)
+    )
+    tags = list(item.tags.values_list("name", flat=True))
+    found = ItemPage(item, tags, related_items(item, level))
+    cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def related_items(item: ContentItem, level: str) -> list[ContentItem]:
+    """Items sharing the most tags with ``item``, then its category's newest."""
+    tag_ids = list(item.tags.values_list("pk", flat=True))
+    condition = Q(tags__in=tag_ids) if tag_ids else Q(pk__in=[])
+    if item.category_id:
+        condition |= Q(category_id=item.category_id)
+    return list(
+        _readable(level)
+        .filter(condition)
+        .exclude(pk=item.pk)
+        .annotate(shared=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
+        .order_by("-shared", "-publish_at")[:RELATED_COUNT]
+    )
+
+
+def search(user: Any, query: str) -> list[ContentItem]:
+    """Published items the user may read that hold every word of ``query`` (Japanese
+    substring search, see :mod:`medcyber.core.fulltext`), title matches first."""
+    found = fulltext.search(_readable(reader_level(user)), query, boost_fields=["search_title"])
+    return list(found.order_by("-search_rank", "-publish_at")[: PAGE_SIZE * 2])
+
+
+def public_news(limit: int = 20) -> list[ContentItem]:
+    """The feed: public articles only, whoever asks."""
+    return list(
+        ContentItem.objects.live()
+        .filter(audience="public", kind=ContentKind.ARTICLE)
+        .select_related("category")
+        .order_by("-publish_at")[:limit]
+    )
+
+
+def journal_issue_for_download(user: Any, pk: int) -> ContentItem:
+    return (
+        ContentItem.objects.live()
+        .for_audiences(audiences_for_level(reader_level(user)))
+        .filter(kind=ContentKind.JOURNAL, pdf__isnull=False)
+        .select_related("pdf")
+        .get(pk=pk)
+    )
+
+
+def new_since(user: Any, now: dt.datetime | None = None) -> dt.datetime | None:
+    """The reader's previous visit (items published after it are new), and note this one."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    now = now or timezone.now()
+    visit = ReaderVisit.objects.filter(user=user).first()
+    if visit is None:
+        ReaderVisit.objects.create(user=user, last_seen_at=now)
+        return None
+    if now - visit.last_seen_at > VISIT_GAP:
+        visit.previous_visit_at = visit.last_seen_at
+    visit.last_seen_at = now
+    visit.save(update_fields=["previous_visit_at", "last_seen_at"])
+    return visit.previous_visit_at
+
+
+def current_alerts(user: Any, now: dt.datetime | None = None) -> list[Alert]:
+    """The alerts to show the user as banners now."""
+    now = now or timezone.now()
+    level = reader_level(user)
+    key = f"portal:alerts:{generation()}:{level}"
+    alerts = cache.get(key)
+    if alerts is None:
+        alerts = list(Alert.objects.filter(starts_at__lte=now, ends_at__gt=now))
+        cache.set(key, alerts, CACHE_SECONDS)
+    reached = set(audiences_for_level(level))
+    return [a for a in alerts if reached.intersection(a.audiences) and a.ends_at > now]
+
+
+def administered_facilities(user: Any) -> list[Any]:
+    """The facilities a user administers now (for the links to their staff pages)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    from medcyber.registry.choices import FacilityStaffRole
+    from medcyber.registry.models import FacilityStaff
+
+    links = (
+        FacilityStaff.objects.visible_to(user)
+        .current(timezone.localdate())
+        .filter(user=user, role=FacilityStaffRole.ADMIN)
+        .select_related("facility")
+        .order_by("facility__name_kana")
+    )
+    return [link.facility for link in links]

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from . import editor_views, practice_views, registration_views, views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("items/<int:pk>/", views.item_detail, name="item"),
+    path("items/<int:pk>/pdf/", views.journal_pdf, name="journal_pdf"),
+    path("search/", views.search, name="search"),
+    path("feed/", views.news_feed, name="feed"),
+    path("register/", registration_views.signup, name="signup"),
+    path(
+        "facilities/<int:pk>/staff/",
+        registration_views.facility_staff,
+        name="facility_staff",
+    ),
+    path("texts/", practice_views.book_list, name="books"),
+    path("texts/<int:pk>/", practice_views.book_detail, name="book"),
+    path("texts/chapters/<int:pk>/", practice_views.chapter_detail, name="chapter"),
+    path(
+        "facilities/<int:pk>/quiz-results/",
+        practice_views.quiz_results,
+        name="quiz_results",
+    ),
+    path("editor/", editor_views.item_list, name="editor_list"),
+    path("editor/new/<str:kind>/", editor_views.item_new, name="editor_new"),
+    path("editor/<int:pk>/", editor_views.item_edit, name="editor_edit"),
+    path("editor/<int:pk>/versions/", editor_views.item_versions, name="editor_versions"),
+    path("editor/<int:pk>/<str:action>/", editor_views.item_action, name="editor_action"),
+    path("editor/alerts/new/", editor_views.alert_new, name="alert_new"),
+]
