@@ -238,7 +238,6 @@ def _case_action() -> Rule:
     return Rule(kwargs=_case_b, allowed=DESK_OPERATORS, refused=(403,), method="post", ok=(302,))
 
 
-
 def _incident_b(w: World) -> dict[str, Any]:
     """Tenant B's incident (a ransomware attack: every report required)."""
     from medcyber.incidents.models import Incident
@@ -379,7 +378,6 @@ def _assessment_b(w: World) -> dict[str, Any]:
         defaults={"has_medical_system": True},
     )
     return {"pk": w.facility_b.pk, "code": "institution", "year": 2025}
-
 
 
 def _portal_item(w: World) -> dict[str, Any]:
@@ -544,6 +542,27 @@ ROUTE_RULES: dict[str, Rule] = {
     "incidents:status": Rule(
         kwargs=_incident_b,
         allowed=INCIDENT_STAFF_WRITERS,
+        refused=(403, 404),
+        method="post",
+        ok=(302,),
+    ),
+    "incidents:obligation_update": Rule(
+        kwargs=lambda w: {**_incident_b(w), "code": "mhlw"},
+        allowed=INCIDENT_STAFF_WRITERS,
+        refused=(403, 404),
+        method="post",
+        ok=(302,),
+    ),
+    "incidents:jma_report": Rule(
+        kwargs=_incident_b, allowed=INCIDENT_STAFF_WRITERS, refused=(403, 404)
+    ),
+    "incidents:drafts": Rule(
+        kwargs=_incident_b, allowed=INCIDENT_STAFF_WRITERS, refused=(403, 404)
+    ),
+    "incidents:draft_pdf": Rule(
+        kwargs=lambda w: {**_incident_b(w), "which": "ppc"}, allowed=ALL_FACILITIES_ROLES
+    ),
+    "incidents:jma_report_list": Rule(allowed=ALL_FACILITIES_ROLES, refused=(403,)),
     # targeted-attack e-mail training: staff screens
     "training:campaign_list": TRAINING_PAGE,
     "training:campaign_create": TRAINING_PAGE,
@@ -560,9 +579,6 @@ ROUTE_RULES: dict[str, Rule] = {
         method="post",
         ok=(302,),
     ),
-    "incidents:obligation_update": Rule(
-        kwargs=lambda w: {**_incident_b(w), "code": "mhlw"},
-        allowed=INCIDENT_STAFF_WRITERS,
     "training:campaign_export": Rule(
         kwargs=_training("campaign", fmt="csv"), allowed=TRAINING_STAFF, refused=(403, 404)
     ),
@@ -576,16 +592,6 @@ ROUTE_RULES: dict[str, Rule] = {
         method="post",
         ok=(302,),
     ),
-    "incidents:jma_report": Rule(
-        kwargs=_incident_b, allowed=INCIDENT_STAFF_WRITERS, refused=(403, 404)
-    ),
-    "incidents:drafts": Rule(
-        kwargs=_incident_b, allowed=INCIDENT_STAFF_WRITERS, refused=(403, 404)
-    ),
-    "incidents:draft_pdf": Rule(
-        kwargs=lambda w: {**_incident_b(w), "which": "ppc"}, allowed=ALL_FACILITIES_ROLES
-    ),
-    "incidents:jma_report_list": Rule(allowed=ALL_FACILITIES_ROLES, refused=(403,)),
     "training:template_detail": Rule(
         kwargs=_training("template"), allowed=TRAINING_STAFF, refused=(403, 404)
     ),
@@ -654,26 +660,20 @@ ROUTE_RULES: dict[str, Rule] = {
     "account_inactive": Rule(public=True),
     "account_signup": Rule(public=True, ok=(200, 302, 403)),
     "account_reauthenticate": ACCOUNT_PAGE,
-    # allauth 65.22 added re-authentication by e-mailed code (routes exist whether used or not)
     "account_request_reauthentication_code": ACCOUNT_PAGE,
     "account_confirm_reauthentication_code": ACCOUNT_PAGE,
+    # allauth 65.22 added re-authentication by e-mailed code (routes exist whether used or not)
     "account_email": ACCOUNT_PAGE,
     "account_email_verification_sent": Rule(public=True, ok=(200, 302)),
     "account_change_password": ACCOUNT_PAGE,
     "account_set_password": ACCOUNT_PAGE,
     "account_reset_password": Rule(public=True, ok=(200, 302)),
     "account_confirm_login_code": Rule(public=True, ok=(200, 302, 404)),
-    "account_request_reauthentication_code": ACCOUNT_PAGE,
-    "account_confirm_reauthentication_code": ACCOUNT_PAGE,
-    "account_confirm_reauthentication_code": ACCOUNT_PAGE,
-    "account_request_reauthentication_code": ACCOUNT_PAGE,
     "account_confirm_email": _token_link(key="bogus-key"),
     "account_reset_password_from_key": _token_link(uidb36="zz", key="bogus-key"),
     "account_reset_password_from_key_done": Rule(public=True, ok=(200, 302)),
     "account_reset_password_done": Rule(public=True, ok=(200, 302)),
     "mfa_index": ACCOUNT_PAGE,
-    "account_confirm_reauthentication_code": ACCOUNT_PAGE,
-    "account_request_reauthentication_code": ACCOUNT_PAGE,
     "mfa_authenticate": Rule(public=True, ok=(200, 302)),
     "mfa_reauthenticate": ACCOUNT_PAGE,
     "mfa_activate_totp": ACCOUNT_PAGE,

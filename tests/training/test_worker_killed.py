@@ -60,6 +60,7 @@ def test_a_killed_sender_never_sends_a_mail_twice(tmp_path: Path) -> None:
     }
     try:
         assert _medcyber(["migrate", "-v0"], env).returncode == 0
+        assert _medcyber(["createcachetable"], env).returncode == 0  # as `make run` does
         demo = _medcyber(["demo"], env)
         assert demo.returncode == 0, demo.stderr
         sender = subprocess.Popen(

@@ -27,8 +27,8 @@ from medcyber.accounts.models import RoleGrant, User
 from medcyber.accounts.services import grant_role
 from medcyber.core import audit
 from medcyber.desk import demo as desk_demo
-from medcyber.incidents import demo as incidents_demo
 from medcyber.guideline import demo as guideline_demo
+from medcyber.incidents import demo as incidents_demo
 from medcyber.portal import demo as portal_demo
 from medcyber.registry import demo_data as data
 from medcyber.registry.models import (
