@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from medcyber.accounts.api import router as accounts_router
 from medcyber.accounts.api_auth import api_auth
 from medcyber.claims.api import router as claims_router
+from medcyber.incidents.api import router as incidents_router
 from medcyber.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -39,3 +40,4 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 api.add_router("/", accounts_router)
 api.add_router("/facilities", registry_router)
 api.add_router("/claims", claims_router)
+api.add_router("/incidents", incidents_router)

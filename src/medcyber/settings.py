@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "medcyber.accounts",
     "medcyber.registry",
     "medcyber.claims",
+    "medcyber.incidents",
     "medcyber.core.admin_site.MedcyberAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -19,6 +19,7 @@ urlpatterns = [
         name="document_download",
     ),
     path("staff/registry/", include("medcyber.registry.urls")),
+    path("", include("medcyber.incidents.urls")),
     path("account/tokens/", account_views.api_tokens, name="api_tokens"),
     path(
         "account/tokens/<int:pk>/revoke/",

@@ -176,6 +176,21 @@ def _import_run_b(w: World) -> dict[str, Any]:
 
 IMPORT_ADMINS = frozenset({Role.ASSOCIATION_ADMIN})
 
+
+def _incident_b(w: World) -> dict[str, Any]:
+    """Tenant B's incident (a ransomware attack: every report required)."""
+    from medcyber.incidents.models import Incident
+    from tests.incidents.factories import incident
+
+    found = Incident.unscoped.filter(facility=w.facility_b).first()
+    if found is None:
+        found = incident(w.facility_b, w.user_b)
+    return {"pk": found.pk}
+
+
+#: Who edits incidents: the facility's people (scoped) and the desk; other staff read them.
+INCIDENT_STAFF_WRITERS = frozenset({Role.DESK_TIER1, Role.DESK_TIER2, Role.ASSOCIATION_ADMIN})
+
 PAGE = Rule(absent=True)
 # allauth's own pages: about the signed-in user only (some redirect when there is nothing to do)
 ACCOUNT_PAGE = Rule(ok=(200, 302, 404), absent=True)
@@ -226,6 +241,38 @@ ROUTE_RULES: dict[str, Rule] = {
         method="post",
         ok=(302,),
     ),
+    # incidents: lists show only what the role may see (tenants: their own, so ``refused=200``
+    # with the other tenant absent); staff who see every facility see every incident
+    "incidents:list": Rule(allowed=ALL_FACILITIES_ROLES, refused=(200,)),
+    "incidents:create": Rule(
+        allowed=TENANT_ROLES | INCIDENT_STAFF_WRITERS, refused=(403,), absent=True
+    ),
+    "incidents:detail": Rule(kwargs=_incident_b, allowed=ALL_FACILITIES_ROLES),
+    "incidents:edit": Rule(kwargs=_incident_b, allowed=INCIDENT_STAFF_WRITERS, refused=(403, 404)),
+    "incidents:status": Rule(
+        kwargs=_incident_b,
+        allowed=INCIDENT_STAFF_WRITERS,
+        refused=(403, 404),
+        method="post",
+        ok=(302,),
+    ),
+    "incidents:obligation_update": Rule(
+        kwargs=lambda w: {**_incident_b(w), "code": "mhlw"},
+        allowed=INCIDENT_STAFF_WRITERS,
+        refused=(403, 404),
+        method="post",
+        ok=(302,),
+    ),
+    "incidents:jma_report": Rule(
+        kwargs=_incident_b, allowed=INCIDENT_STAFF_WRITERS, refused=(403, 404)
+    ),
+    "incidents:drafts": Rule(
+        kwargs=_incident_b, allowed=INCIDENT_STAFF_WRITERS, refused=(403, 404)
+    ),
+    "incidents:draft_pdf": Rule(
+        kwargs=lambda w: {**_incident_b(w), "which": "ppc"}, allowed=ALL_FACILITIES_ROLES
+    ),
+    "incidents:jma_report_list": Rule(allowed=ALL_FACILITIES_ROLES, refused=(403,)),
     # allauth
     "account_login": Rule(public=True, ok=(200, 302)),
     "account_logout": ACCOUNT_PAGE,
@@ -238,6 +285,8 @@ ROUTE_RULES: dict[str, Rule] = {
     "account_set_password": ACCOUNT_PAGE,
     "account_reset_password": Rule(public=True, ok=(200, 302)),
     "account_confirm_login_code": Rule(public=True, ok=(200, 302, 404)),
+    "account_request_reauthentication_code": ACCOUNT_PAGE,
+    "account_confirm_reauthentication_code": ACCOUNT_PAGE,
     "account_confirm_email": _token_link(key="bogus-key"),
     "account_reset_password_from_key": _token_link(uidb36="zz", key="bogus-key"),
     "account_reset_password_from_key_done": Rule(public=True, ok=(200, 302)),
@@ -268,6 +317,8 @@ ROUTE_RULES: dict[str, Rule] = {
     "api:openapi-view": Rule(api=True, public=True),
     "api:me": Rule(api=True),
     "api:list_facilities": Rule(api=True, absent=True),
+    "api:compute_obligations": Rule(api=True, method="post", ok=(200, 400, 422)),
+    "api:list_incidents": Rule(api=True, allowed=ALL_FACILITIES_ROLES, refused=(200,)),
     "api:get_facility": Rule(
         api=True, kwargs=lambda w: {"facility_id": w.facility_b.pk}, allowed=ALL_FACILITIES_ROLES
     ),

@@ -20,10 +20,13 @@ def navigation_for(user: Any) -> list[NavItem]:
     if user is None or not user.is_authenticated:
         return []
     items = [NavItem(_("ダッシュボード"), reverse("dashboard"))]
+    items.append(NavItem(_("インシデントと報告"), reverse("incidents:list")))
     if user.sees_all_facilities:
         items.append(NavItem(_("会員・施設検索"), reverse("registry:member_search")))
         if user.has_role("association_admin"):
             items.append(NavItem(_("ファイルの取り込み"), reverse("registry:import_list")))
+    if user.sees_all_facilities:
+        items.append(NavItem(_("日本医師会への報告一覧"), reverse("incidents:jma_report_list")))
     if user.may_search_audit:
         items.append(NavItem(_("監査ログ"), reverse("audit_search")))
     if user.staff_cleared and (user.is_superuser or user.has_role("association_admin")):

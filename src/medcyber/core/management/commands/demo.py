@@ -26,6 +26,7 @@ from django.db import models, transaction
 from medcyber.accounts.models import RoleGrant, User
 from medcyber.accounts.services import grant_role
 from medcyber.core import audit
+from medcyber.incidents import demo as incidents_demo
 from medcyber.registry import demo_data as data
 from medcyber.registry.models import (
     DistrictAssociation,
@@ -79,6 +80,7 @@ class Loader:
         facilities = self.load_facilities()
         self.load_managements(facilities, members)
         self.load_staff_links(facilities)
+        incidents_demo.load(self.created, self.users)
 
     def load_prefectural(self) -> PrefecturalAssociation:
         spec = data.PREFECTURAL

@@ -1,0 +1,36 @@
+"""The demo clinic's incidents: an open ransomware attack, some reports made, one overdue;
+a closed mis-sent fax. Loading twice changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from medcyber.incidents.models import Incident, JmaReport, Obligation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_clinic_has_its_incidents() -> None:
+    call_command("demo", stdout=None)
+    attack = Incident.unscoped.get(kind="ransomware")
+    fax = Incident.unscoped.get(kind="mis_sent")
+    assert attack.facility.name == "本駒込内科クリニック" and attack.status == "open"
+    assert fax.status == "closed"
+    statuses = dict(Obligation.unscoped.filter(incident=attack).values_list("code", "status"))
+    assert statuses == {
+        "mhlw": "done",
+        "jma": "done",
+        "police": "done",
+        "ppc_preliminary": "open",
+        "ppc_final": "open",
+        "individuals": "open",
+    }
+    preliminary = Obligation.unscoped.get(incident=attack, code="ppc_preliminary")
+    assert preliminary.due_on is not None and preliminary.due_on < timezone.localdate()
+    assert JmaReport.unscoped.filter(incident=attack).count() == 1
+    assert not Obligation.unscoped.filter(incident=fax, status="open").exists()
+    call_command("demo", stdout=None)
+    assert Incident.unscoped.count() == 2
+    assert JmaReport.unscoped.count() == 1
