@@ -292,8 +292,6 @@ ROUTE_RULES: dict[str, Rule] = {
     "account_reset_password_from_key_done": Rule(public=True, ok=(200, 302)),
     "account_reset_password_done": Rule(public=True, ok=(200, 302)),
     "mfa_index": ACCOUNT_PAGE,
-    "account_confirm_reauthentication_code": ACCOUNT_PAGE,
-    "account_request_reauthentication_code": ACCOUNT_PAGE,
     "mfa_authenticate": Rule(public=True, ok=(200, 302)),
     "mfa_reauthenticate": ACCOUNT_PAGE,
     "mfa_activate_totp": ACCOUNT_PAGE,
