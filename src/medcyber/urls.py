@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("staff/registry/", include("medcyber.registry.urls")),
     path("", include("medcyber.incidents.urls")),
+    path("", include("medcyber.claims.urls")),
     path("account/tokens/", account_views.api_tokens, name="api_tokens"),
     path(
         "account/tokens/<int:pk>/revoke/",

@@ -191,6 +191,28 @@ def _incident_b(w: World) -> dict[str, Any]:
 #: Who edits incidents: the facility's people (scoped) and the desk; other staff read them.
 INCIDENT_STAFF_WRITERS = frozenset({Role.DESK_TIER1, Role.DESK_TIER2, Role.ASSOCIATION_ADMIN})
 
+
+def _claim_b(w: World) -> dict[str, Any]:
+    """Tenant B's support-payment claim for its incident."""
+    from medcyber.claims.models import Claim
+    from medcyber.incidents.models import Incident
+    from tests.claims.factories import submitted
+
+    found = Claim.unscoped.filter(facility=w.facility_b).first()
+    if found is None:
+        _incident_b(w)
+        found = submitted(Incident.unscoped.filter(facility=w.facility_b).get(), w.user_b)
+    return {"pk": found.pk}
+
+
+def _claim_incident_b(w: World) -> dict[str, Any]:
+    return {"incident_pk": _incident_b(w)["pk"]}
+
+
+#: Who claims for members (the desk, the association's admins); who reviews claims.
+CLAIM_DESK = frozenset({Role.DESK_TIER1, Role.DESK_TIER2, Role.ASSOCIATION_ADMIN})
+CLAIM_REVIEWERS = frozenset({Role.CLAIMS_REVIEWER, Role.CLAIMS_APPROVER})
+
 PAGE = Rule(absent=True)
 # allauth's own pages: about the signed-in user only (some redirect when there is nothing to do)
 ACCOUNT_PAGE = Rule(ok=(200, 302, 404), absent=True)
@@ -273,6 +295,19 @@ ROUTE_RULES: dict[str, Rule] = {
         kwargs=lambda w: {**_incident_b(w), "which": "ppc"}, allowed=ALL_FACILITIES_ROLES
     ),
     "incidents:jma_report_list": Rule(allowed=ALL_FACILITIES_ROLES, refused=(403,)),
+    # claims: tenants see their own claims only; the desk claims for members; reviewers review
+    "claims:list": Rule(allowed=ALL_FACILITIES_ROLES, refused=(200,)),
+    "claims:create": Rule(kwargs=_claim_incident_b, allowed=CLAIM_DESK, refused=(403, 404)),
+    "claims:preview": Rule(
+        kwargs=_claim_incident_b, allowed=CLAIM_DESK, refused=(403, 404), method="post"
+    ),
+    "claims:detail": Rule(kwargs=_claim_b, allowed=ALL_FACILITIES_ROLES),
+    "claims:review": Rule(
+        kwargs=_claim_b, allowed=CLAIM_REVIEWERS, refused=(403, 404), method="post", ok=(302,)
+    ),
+    "claims:supply": Rule(
+        kwargs=_claim_b, allowed=CLAIM_DESK, refused=(403, 404), method="post", ok=(302,)
+    ),
     # allauth
     "account_login": Rule(public=True, ok=(200, 302)),
     "account_logout": ACCOUNT_PAGE,
