@@ -25,6 +25,7 @@ from django.db import models, transaction
 
 from medcyber.accounts.models import RoleGrant, User
 from medcyber.accounts.services import grant_role
+from medcyber.claims import demo as claims_demo
 from medcyber.core import audit
 from medcyber.incidents import demo as incidents_demo
 from medcyber.registry import demo_data as data
@@ -81,6 +82,7 @@ class Loader:
         self.load_managements(facilities, members)
         self.load_staff_links(facilities)
         incidents_demo.load(self.created, self.users)
+        claims_demo.load(self.created, self.users)
 
     def load_prefectural(self) -> PrefecturalAssociation:
         spec = data.PREFECTURAL
