@@ -305,6 +305,10 @@ ROUTE_RULES: dict[str, Rule] = {
     "claims:review": Rule(
         kwargs=_claim_b, allowed=CLAIM_REVIEWERS, refused=(403, 404), method="post", ok=(302,)
     ),
+    "claims:letter": Rule(
+        kwargs=lambda w: {**_claim_b(w), "which": "acknowledgement"},
+        allowed=ALL_FACILITIES_ROLES,
+    ),
     "claims:supply": Rule(
         kwargs=_claim_b, allowed=CLAIM_DESK, refused=(403, 404), method="post", ok=(302,)
     ),

@@ -11,4 +11,5 @@ urlpatterns = [
     path("claims/<int:pk>/", views.claim_detail, name="detail"),
     path("claims/<int:pk>/review/", views.claim_review, name="review"),
     path("claims/<int:pk>/supply/", views.claim_supply, name="supply"),
+    path("claims/<int:pk>/letters/<slug:which>.pdf", views.claim_letter, name="letter"),
 ]

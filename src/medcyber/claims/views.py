@@ -18,10 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from medcyber.core import audit
 from medcyber.core.documents import DocumentRejected, ScanUnavailable, store_upload
 from medcyber.core.models import StoredDocument
+from medcyber.core.pdf import pdf_response
 from medcyber.incidents import queries as incident_queries
 from medcyber.incidents.models import Incident
 
-from . import queries, rules, services, zengin
+from . import letters, queries, rules, services, tasks, zengin
 from .forms import ClaimForm, ReviewForm, SupplyForm
 from .models import Claim, ClaimStatus
 
@@ -107,6 +108,7 @@ def claim_create(request: HttpRequest, incident_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         claim = _submit(request, form, incident)
         if claim is not None:
+            _send_letter(claim, "acknowledgement")
             messages.success(
                 request,
                 _("申請を受け付けました（%(number)s）。審査の状況はこの画面でお知らせします。")
@@ -189,7 +191,28 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_supply": claim.status == ClaimStatus.INFO_REQUESTED
             and (is_member_side or queries.may_claim(request.user)),
             "supply_form": SupplyForm(),
+            "letters": [(w, letters.TITLES[w]) for w in letters.available(claim)],
         },
+    )
+
+
+def _send_letter(claim: Claim, which: str) -> None:
+    """The letter by e-mail, through the task worker once the step is saved."""
+    tasks.send_letter.enqueue(claim.pk, which)
+
+
+@require_GET
+@login_required
+def claim_letter(request: HttpRequest, pk: int, which: str) -> HttpResponse:
+    claim = _claim(request, pk)
+    if which not in letters.available(claim):
+        raise Http404
+    audit.record_view(claim, action=f"claims.letter.{which}")
+    return pdf_response(
+        "claims/pdf/letter.html",
+        letters.context(claim, which),
+        filename=f"{claim.number}-{which}.pdf",
+        request=request,
     )
 
 
@@ -237,13 +260,15 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "start":
             services.start_review(**common)
         elif action == "request_info":
-            services.request_information(**common, reason=reason)
+            claim = services.request_information(**common, reason=reason)
+            _send_letter(claim, "information")
         elif action.startswith("recommend_"):
             services.recommend(
                 **common, recommendation=action.removeprefix("recommend_"), reason=reason
             )
         else:
-            services.decide(**common, approve=action == "approve", reason=reason)
+            claim = services.decide(**common, approve=action == "approve", reason=reason)
+            _send_letter(claim, "decision")
     except services.ClaimError as error:
         messages.error(request, str(error))
     else:
