@@ -122,6 +122,14 @@ def test_second_claims_are_flagged(clinic: tuple[Any, Any]) -> None:
     assert again.duplicate_of == first
     other_incident_same_day = cf.ransomware(facility, user, title="同日の別登録")
     assert cf.submitted(other_incident_same_day, user).duplicate_of == first
+    reviewer = factories.staff_user(Role.CLAIMS_REVIEWER)
+    approver = factories.staff_user(Role.CLAIMS_APPROVER)
+    refused = services.start_review(claim=first, by=reviewer, version=first.version)
+    refused = services.recommend(
+        claim=refused, by=reviewer, version=refused.version, recommendation="refuse", reason="否"
+    )
+    services.decide(claim=refused, by=approver, version=refused.version, approve=False, reason="否")
+    assert cf.submitted(incident, user).duplicate_of == first  # a refusal is no fresh start
     _u, _m, elsewhere = factories.member_with_facility()
     assert cf.submitted(cf.ransomware(elsewhere, _u), _u).duplicate_of is None
 

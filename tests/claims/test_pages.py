@@ -141,6 +141,7 @@ def test_two_staff_approve_on_the_screens_and_the_member_sees_why(
     seen = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
     assert "支給決定" in seen and "支給要件を満たす" in seen and "¥400,000" in seen
     assert "cyber_attack-2023-06-01" in seen
+    assert "報告書と休業の記録を確認" not in seen  # the reviewer's note stays with the staff
 
 
 def test_the_member_answers_a_request_for_information(member: tuple[Client, Any, Any]) -> None:

@@ -180,7 +180,7 @@ def duplicate_of(
 
     rows = Claim.unscoped.filter(
         Q(incident=incident) | Q(facility_id=incident.facility_id, occurred_on=occurred_on)
-    ).exclude(status=ClaimStatus.REFUSED)
+    )
     if exclude:
         rows = rows.exclude(pk=exclude)
     return rows.order_by("submitted_at", "pk").first()
