@@ -24,6 +24,7 @@ urlpatterns = [
     path("training/", include("medcyber.training.urls")),
     path("", include("medcyber.guideline.urls")),
     path("portal/", include("medcyber.portal.urls")),
+    path("", include("medcyber.claims.urls")),
     path("account/tokens/", account_views.api_tokens, name="api_tokens"),
     path(
         "account/tokens/<int:pk>/revoke/",

@@ -440,6 +440,26 @@ def _portal_book(w: World) -> dict[str, Any]:
 CONTENT_EDITORS = frozenset({Role.CONTENT_EDITOR, Role.ASSOCIATION_ADMIN})
 #: who reads members' items: the programme's members and staff (every staff role)
 PORTAL_MEMBERS = frozenset(set(Role) - {Role.FACILITY_ADMIN, Role.FACILITY_STAFF, Role.MEMBER})
+def _claim_b(w: World) -> dict[str, Any]:
+    """Tenant B's support-payment claim for its incident."""
+    from medcyber.claims.models import Claim
+    from medcyber.incidents.models import Incident
+    from tests.claims.factories import submitted
+
+    found = Claim.unscoped.filter(facility=w.facility_b).first()
+    if found is None:
+        _incident_b(w)
+        found = submitted(Incident.unscoped.filter(facility=w.facility_b).get(), w.user_b)
+    return {"pk": found.pk}
+
+
+def _claim_incident_b(w: World) -> dict[str, Any]:
+    return {"incident_pk": _incident_b(w)["pk"]}
+
+
+#: Who claims for members (the desk, the association's admins); who reviews claims.
+CLAIM_DESK = frozenset({Role.DESK_TIER1, Role.DESK_TIER2, Role.ASSOCIATION_ADMIN})
+CLAIM_REVIEWERS = frozenset({Role.CLAIMS_REVIEWER, Role.CLAIMS_APPROVER})
 
 PAGE = Rule(absent=True)
 # allauth's own pages: about the signed-in user only (some redirect when there is nothing to do)
@@ -654,6 +674,23 @@ ROUTE_RULES: dict[str, Rule] = {
         ok=(302,),
     ),
     "portal:alert_new": Rule(allowed=CONTENT_EDITORS, refused=(403,)),
+    # claims: tenants see their own claims only; the desk claims for members; reviewers review
+    "claims:list": Rule(allowed=ALL_FACILITIES_ROLES, refused=(200,)),
+    "claims:create": Rule(kwargs=_claim_incident_b, allowed=CLAIM_DESK, refused=(403, 404)),
+    "claims:preview": Rule(
+        kwargs=_claim_incident_b, allowed=CLAIM_DESK, refused=(403, 404), method="post"
+    ),
+    "claims:detail": Rule(kwargs=_claim_b, allowed=ALL_FACILITIES_ROLES),
+    "claims:review": Rule(
+        kwargs=_claim_b, allowed=CLAIM_REVIEWERS, refused=(403, 404), method="post", ok=(302,)
+    ),
+    "claims:letter": Rule(
+        kwargs=lambda w: {**_claim_b(w), "which": "acknowledgement"},
+        allowed=ALL_FACILITIES_ROLES,
+    ),
+    "claims:supply": Rule(
+        kwargs=_claim_b, allowed=CLAIM_DESK, refused=(403, 404), method="post", ok=(302,)
+    ),
     # allauth
     "account_login": Rule(public=True, ok=(200, 302)),
     "account_logout": ACCOUNT_PAGE,

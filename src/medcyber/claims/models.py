@@ -353,3 +353,238 @@ class PaymentTransfer(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.batch_id}-{self.position} {self.holder_name} ¥{self.amount:,}"
+
+
+# --- claims (PAY-2, PAY-3) ---
+
+
+class ClaimStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("申請受付")
+    UNDER_REVIEW = "under_review", _("審査中")
+    INFO_REQUESTED = "info_requested", _("追加資料の依頼中")
+    APPROVED = "approved", _("支給決定")
+    REFUSED = "refused", _("不支給決定")
+    BATCHED = "batched", _("振込手続中")
+    PAID = "paid", _("支払済み")
+
+
+class ClaimQuerySet(FacilityOwnedQuerySet["Claim"]):
+    def unbatched_approved(self) -> ClaimQuerySet:
+        return self.filter(status=ClaimStatus.APPROVED)
+
+
+class Claim(AuditedModel):
+    """A facility's claim for the one-off support payment for one incident.
+
+    The facts the quote needs are copied from the incident (and the registry) when the claim is
+    submitted, so the reviewer and the approver decide on what the member saw; ``version``
+    rises with every change so a decision taken on an older page is refused.
+    """
+
+    facility = models.ForeignKey(
+        "registry.Facility", verbose_name=_("施設"), on_delete=models.PROTECT, related_name="+"
+    )
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        verbose_name=_("インシデント"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状態"), max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.SUBMITTED
+    )
+    version = models.PositiveIntegerField(_("更新番号"), default=1)
+    # the facts of the quote, as they were when the claim was made
+    kind = models.CharField(_("事案の種類"), max_length=20, choices=IncidentKind.choices)
+    occurred_on = models.DateField(_("発生日"))
+    closure_days = models.PositiveIntegerField(_("休業日数"))
+    insider = models.BooleanField(_("内部犯罪"))
+    member_class = models.CharField(_("会員種別"), max_length=3, choices=MemberClass.choices)
+    facility_kind = models.CharField(_("施設種別"), max_length=20, choices=FacilityKind.choices)
+    reports = models.JSONField(_("実施した報告"), default=list)
+    # the quote when the claim was made (the decision quotes again and records its version)
+    entitlement = models.PositiveIntegerField(_("申請時の算定額（円）"))
+    rules_version = models.CharField(_("申請時の基準の版"), max_length=40)
+    # where to pay
+    bank_code = models.CharField(_("金融機関コード"), max_length=4)
+    branch_code = models.CharField(_("支店コード"), max_length=3)
+    account_type = models.CharField(
+        _("預金種目"), max_length=1, choices=[("1", _("普通")), ("2", _("当座")), ("4", _("貯蓄"))]
+    )
+    account_number = models.CharField(_("口座番号"), max_length=7)
+    holder_name = models.CharField(_("口座名義（カナ）"), max_length=100)
+    holder_name_zengin = models.CharField(_("口座名義（全銀の文字）"), max_length=30)
+    # duplicates (one incident, one payment)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("重複の疑いがある申請"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # review (four eyes)
+    recommendation = models.CharField(
+        _("審査担当の意見"),
+        max_length=10,
+        blank=True,
+        choices=[("approve", _("支給")), ("refuse", _("不支給"))],
+    )
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("審査担当"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承認者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("決定日時"), null=True, blank=True)
+    approved_amount = models.PositiveIntegerField(_("支給額（円）"), null=True, blank=True)
+    decision_reason = models.TextField(_("決定の理由"), blank=True)
+    decision_rules_version = models.CharField(_("決定に使った基準の版"), max_length=40, blank=True)
+    transfer = models.ForeignKey(
+        PaymentTransfer,
+        verbose_name=_("振込"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申請者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("申請日時"))
+
+    objects = ClaimQuerySet.as_manager()
+    unscoped = UnscopedManager.from_queryset(ClaimQuerySet)()
+
+    class Meta:
+        verbose_name = _("支援金申請")
+        verbose_name_plural = _("支援金申請")
+        default_manager_name = "unscoped"
+        ordering = ("-submitted_at",)
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "batched", "paid"]) | Q(approved_amount__gt=0),
+                name="claims_claim_approved_has_amount",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["batched", "paid"]) | Q(transfer__isnull=False),
+                name="claims_claim_batched_has_transfer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def number(self) -> str:
+        return f"CLM-{self.pk or 0:06d}"
+
+    def facts(self) -> rules.IncidentFacts:
+        return rules.IncidentFacts(
+            kind=self.kind,
+            occurred_on=self.occurred_on,
+            closure_days=self.closure_days,
+            insider=self.insider,
+            member_class=self.member_class,
+            facility_kind=self.facility_kind,
+            reports=frozenset(self.reports),
+        )
+
+
+class ClaimDocumentQuerySet(FacilityOwnedQuerySet["ClaimDocument"]):
+    facility_lookup = "claim__facility"
+
+
+class ClaimDocument(AuditedModel):
+    """A document sent with a claim for one requirement (or for the closure days)."""
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("申請"), on_delete=models.CASCADE, related_name="documents"
+    )
+    requirement = models.CharField(_("要件"), max_length=40)
+    document = models.ForeignKey(
+        "core.StoredDocument", verbose_name=_("書類"), on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(_("提出日時"))
+
+    objects = ClaimDocumentQuerySet.as_manager()
+    unscoped = UnscopedManager.from_queryset(ClaimDocumentQuerySet)()
+
+    class Meta:
+        verbose_name = _("申請書類")
+        verbose_name_plural = _("申請書類")
+        default_manager_name = "unscoped"
+        ordering = ("claim", "added_at")
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.requirement}"
+
+    def audit_facility_id(self) -> int | None:
+        return Claim.unscoped.filter(pk=self.claim_id).values_list("facility_id", flat=True).first()
+
+
+class ClaimStepQuerySet(FacilityOwnedQuerySet["ClaimStep"]):
+    facility_lookup = "claim__facility"
+
+
+class ClaimStep(AuditedModel):
+    """One step of a claim's life with who took it, why, and the rules version it used."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("申請")
+        REVIEW_STARTED = "review_started", _("審査開始")
+        INFO_REQUESTED = "info_requested", _("追加資料の依頼")
+        INFO_SUPPLIED = "info_supplied", _("追加資料の提出")
+        RECOMMENDED = "recommended", _("審査担当の意見")
+        APPROVED = "approved", _("支給決定")
+        REFUSED = "refused", _("不支給決定")
+        BATCHED = "batched", _("振込バッチに追加")
+        PAID = "paid", _("支払")
+        RETURNED = "returned", _("振込不能により再振込待ち")
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("申請"), on_delete=models.CASCADE, related_name="steps"
+    )
+    action = models.CharField(_("手続"), max_length=20, choices=Action.choices)
+    at = models.DateTimeField(_("日時"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("担当者"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("理由・連絡事項"), blank=True)
+    rules_version = models.CharField(_("基準の版"), max_length=40, blank=True)
+    amount = models.PositiveIntegerField(_("算定額（円）"), null=True, blank=True)
+
+    objects = ClaimStepQuerySet.as_manager()
+    unscoped = UnscopedManager.from_queryset(ClaimStepQuerySet)()
+
+    class Meta:
+        verbose_name = _("申請の手続")
+        verbose_name_plural = _("申請の手続")
+        default_manager_name = "unscoped"
+        ordering = ("claim", "at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.action}"
+
+    def audit_facility_id(self) -> int | None:
+        return Claim.unscoped.filter(pk=self.claim_id).values_list("facility_id", flat=True).first()

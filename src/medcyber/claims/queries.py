@@ -1,11 +1,61 @@
-"""Reads for the support payments. Schedules hold no facility data: no scoping needed."""
+"""Reads for the support payments. Schedules hold no facility data: no scoping needed;
+claims are always read through ``visible_to``."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
+
+from medcyber.accounts.roles import Role
+
 from . import rules
-from .models import PaymentSchedule
+from .models import Claim, ClaimDocument, ClaimStep, PaymentSchedule
 
 
 def schedules() -> list[rules.Schedule]:
     """Every payment schedule, as the rules engine takes them."""
     return [row.to_rule() for row in PaymentSchedule.objects.all()]
+
+
+# --- claims: always scoped to the user who asks ---
+
+#: Staff who make claims for members (the desk, the association's administrators).
+CLAIM_DESK_ROLES = frozenset({Role.DESK_TIER1, Role.DESK_TIER2, Role.ASSOCIATION_ADMIN})
+#: Staff who take the review steps.
+REVIEW_ROLES = frozenset({Role.CLAIMS_REVIEWER, Role.CLAIMS_APPROVER})
+
+
+def claims_for(user: Any) -> QuerySet[Claim]:
+    return Claim.objects.visible_to(user).select_related("facility", "incident")
+
+
+def claim_for(user: Any, pk: int) -> Claim:
+    """The claim, or ``Claim.DoesNotExist`` when it is not the user's to see."""
+    return claims_for(user).get(pk=pk)
+
+
+def may_claim(user: Any) -> bool:
+    """Facility people claim for their own facilities (scoping decides which); the desk for
+    them."""
+    if not user.is_authenticated:
+        return False
+    if not user.is_programme_staff:
+        return True
+    return user.staff_cleared and (user.is_superuser or user.has_role(*CLAIM_DESK_ROLES))
+
+
+def may_review(user: Any) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.staff_cleared
+        and (user.is_superuser or user.has_role(*REVIEW_ROLES))
+    )
+
+
+def steps_of(claim: Claim) -> list[ClaimStep]:
+    return list(ClaimStep.unscoped.filter(claim=claim).select_related("by"))
+
+
+def documents_of(claim: Claim) -> list[ClaimDocument]:
+    return list(ClaimDocument.unscoped.filter(claim=claim).select_related("document"))

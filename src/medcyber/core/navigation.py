@@ -26,6 +26,7 @@ def navigation_for(user: Any) -> list[NavItem]:
     items = [NavItem(_("ダッシュボード"), reverse("dashboard"))]
     items += desk_items(user)
     items.append(NavItem(_("インシデントと報告"), reverse("incidents:list")))
+    items.append(NavItem(_("支援金の申請"), reverse("claims:list")))
     if user.sees_all_facilities:
         items.append(NavItem(_("会員・施設検索"), reverse("registry:member_search")))
         if user.has_role("association_admin"):

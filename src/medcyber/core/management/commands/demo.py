@@ -25,6 +25,7 @@ from django.db import models, transaction
 
 from medcyber.accounts.models import RoleGrant, User
 from medcyber.accounts.services import grant_role
+from medcyber.claims import demo as claims_demo
 from medcyber.core import audit
 from medcyber.desk import demo as desk_demo
 from medcyber.guideline import demo as guideline_demo
@@ -89,6 +90,7 @@ class Loader:
         training_demo.load(self.created)
         self.created.update(guideline_demo.load())
         portal_demo.load(self.created)
+        claims_demo.load(self.created, self.users)
 
     def load_prefectural(self) -> PrefecturalAssociation:
         spec = data.PREFECTURAL
