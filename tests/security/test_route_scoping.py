@@ -440,6 +440,8 @@ def _portal_book(w: World) -> dict[str, Any]:
 CONTENT_EDITORS = frozenset({Role.CONTENT_EDITOR, Role.ASSOCIATION_ADMIN})
 #: who reads members' items: the programme's members and staff (every staff role)
 PORTAL_MEMBERS = frozenset(set(Role) - {Role.FACILITY_ADMIN, Role.FACILITY_STAFF, Role.MEMBER})
+
+
 def _claim_b(w: World) -> dict[str, Any]:
     """Tenant B's support-payment claim for its incident."""
     from medcyber.claims.models import Claim
