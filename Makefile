@@ -41,7 +41,7 @@ run: install
 	$(BIN)/medcyber serve --port $(PORT)
 
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto  # one test process per core
 
 lint: install
 	$(BIN)/ruff check src tests bench
