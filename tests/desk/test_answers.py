@@ -1,4 +1,4 @@
-"""The answers library (DESK-6): trigram search inside Japanese text, drafts for the desk
+"""The answers library (DESK-6): core.fulltext's search inside Japanese text, drafts for the desk
 only, an article linked into a reply shows on the member's timeline."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -47,6 +48,40 @@ def test_words_inside_japanese_text_are_found(library: dict[str, Answer]) -> Non
     assert list(search_answers(desk, "ファームウェア")) == [library["vpn"]]
     assert list(search_answers(desk, "vpn")) == [library["vpn"]]  # short, any case
     assert library["draft"] in search_answers(desk, "世代")
+
+
+def test_any_width_or_kana_and_every_word_of_the_query(library: dict[str, Answer]) -> None:
+    desk = factories.staff_user(Role.DESK_TIER1)
+    assert list(search_answers(desk, "ﾌｧｰﾑｳｪｱ")) == [library["vpn"]]
+    assert list(search_answers(desk, "ふぁーむうぇあ")) == [library["vpn"]]
+    assert list(search_answers(desk, "ＶＰＮ")) == [library["vpn"]]
+    assert list(search_answers(desk, "身代金　ケーブル")) == [library["ransom"]]
+    assert list(search_answers(desk, "身代金 ファームウェア")) == []
+    assert len(search_answers(desk, "  ")) == len(library)
+    assert list(search_answers(desk, "", "diagnosis")) == [library["draft"], library["vpn"]]
+
+
+def test_an_edited_article_is_found_by_its_new_words(library: dict[str, Answer]) -> None:
+    desk = factories.staff_user(Role.DESK_TIER1)
+    article = library["vpn"]
+    article.body = "多要素認証を有効にしてください。"
+    article.save(update_fields=["body"])
+    assert list(search_answers(desk, "多要素認証")) == [article]
+    assert list(search_answers(desk, "ファームウェア")) == []
+
+
+def test_one_japanese_search_and_its_index_on_postgresql(library: dict[str, Answer]) -> None:
+    tables = connection.introspection.table_names()
+    assert "desk_answer_fts" not in tables  # the FTS5 table of migration 0005 is gone
+    if connection.vendor != "postgresql":
+        return
+    query = search_answers(factories.staff_user(Role.DESK_TIER1), "ケーブル").values("pk")
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "desk_answer_search_trgm_idx" in plan
 
 
 def test_members_read_published_articles_only(client: Any, library: dict[str, Answer]) -> None:

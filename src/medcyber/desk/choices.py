@@ -76,6 +76,7 @@ class EventKind(models.TextChoices):
     DETAILS = "details", _("内容の変更")
     REFERRED = "referred", _("専門事業者の紹介")
     REFERRAL_OUTCOME = "referral_outcome", _("紹介の結果")
+    INCIDENT = "incident", _("インシデントとして登録")
 
 
 class PartnerKind(models.TextChoices):

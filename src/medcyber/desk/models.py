@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from medcyber.accounts.roles import Role
+from medcyber.core import fulltext
 from medcyber.core.audit import AuditedModel
 from medcyber.core.scoping import ScopedQuerySet, UnscopedManager, facilities_visible_to
 
@@ -364,7 +365,10 @@ class Answer(AuditedModel):
         _("相談の種類"), max_length=20, choices=Category.choices, blank=True
     )
     published = models.BooleanField(_("公開"), default=False)
+    search_text = models.TextField(editable=False, blank=True, default="")  # see save()
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    audit_exclude = frozenset({"search_text"})
 
     class Meta:
         verbose_name = _("回答集の記事")
@@ -373,3 +377,11 @@ class Answer(AuditedModel):
 
     def __str__(self) -> str:
         return str(self.title)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keep the searchable text (core.fulltext) in step with the title and body."""
+        self.search_text = fulltext.document(self.title, self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"title", "body"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)

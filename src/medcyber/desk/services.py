@@ -309,6 +309,22 @@ def add_note(case: Case, *, by: Any, text: str, version: int | None, now: dt.dat
         return _saved(case)
 
 
+def note_incident(case: Case, *, by: Any, incident: Any, now: dt.datetime) -> Case:
+    """The case's timeline records the incident raised from it (internal: the incident page
+    decides who may open it)."""
+    with transaction.atomic():
+        case = _locked(case, None)
+        _event(
+            case,
+            EventKind.INCIDENT,
+            by,
+            now,
+            text=f"{incident.number} {incident.title}",
+            incident=incident.pk,
+        )
+        return _saved(case)
+
+
 def send_message(
     case: Case,
     *,

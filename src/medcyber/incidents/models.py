@@ -71,6 +71,14 @@ class Incident(AuditedModel):
     description = models.TextField(_("概要"), blank=True)
     cause = models.TextField(_("原因"), blank=True)
     recurrence_measures = models.TextField(_("再発防止策"), blank=True)
+    desk_case = models.ForeignKey(
+        "desk.Case",
+        verbose_name=_("元の相談"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("登録者"),

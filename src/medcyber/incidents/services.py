@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medcyber.core import audit
+from medcyber.desk import services as desk_services
+from medcyber.desk.models import Case
 from medcyber.registry.models import Facility
 
 from . import rules, ruleset
@@ -88,17 +90,23 @@ def create_incident(
     by: Any,
     facility: Facility,
     closure_days: Iterable[dt.date] = (),
+    desk_case: Case | None = None,
     **facts: Any,
 ) -> tuple[Incident, list[rules.Change]]:
-    """Record an incident and the reports it requires."""
+    """Record an incident and the reports it requires; raised from a desk case, the incident
+    links to it and the case's timeline records it."""
     today = timezone.localdate()
-    incident = Incident(facility=facility, created_by=by, **facts)
+    if desk_case is not None and desk_case.facility_id != facility.pk:
+        raise IncidentError(_("相談の施設とインシデントの施設が一致しません。"))
+    incident = Incident(facility=facility, created_by=by, desk_case=desk_case, **facts)
     check_facts(incident, today=today)
     days = _check_closure_days(incident, closure_days, today)
     incident.full_clean()
     incident.save()
     for day in days:
         ClosureDay.objects.create(incident=incident, day=day)
+    if desk_case is not None:
+        desk_services.note_incident(desk_case, by=by, incident=incident, now=timezone.now())
     return incident, recompute_obligations(incident, today=today)
 
 

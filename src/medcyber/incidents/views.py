@@ -10,12 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from medcyber.core import audit
 from medcyber.core.documents import DocumentRejected, ScanUnavailable, store_upload
+from medcyber.desk.models import Case, sees_all_cases, works_cases
 from medcyber.registry.models import Facility
 
 from . import pdf, queries, services
@@ -33,6 +35,17 @@ def _incident(request: HttpRequest, pk: int, *, write: bool = False) -> Incident
     if write and not queries.may_edit(request.user):
         raise PermissionDenied
     return incident
+
+
+def _desk_case_link(request: HttpRequest, incident: Incident) -> tuple[str, str] | None:
+    """(reference, address) of the desk case the incident came from, for those who see it."""
+    if incident.desk_case_id is None:
+        return None
+    case = Case.objects.visible_to(request.user).filter(pk=incident.desk_case_id).first()
+    if case is None:
+        return None
+    name = "desk:case" if sees_all_cases(request.user) else "desk:my_case"
+    return case.reference, reverse(name, kwargs={"pk": case.pk})
 
 
 def _show_changes(request: HttpRequest, changes: list[Any]) -> None:
@@ -68,24 +81,52 @@ def _facilities_for_form(request: HttpRequest) -> Any:
     return Facility.objects.visible_to(request.user).order_by("name_kana")
 
 
+def _desk_case(request: HttpRequest) -> Case | None:
+    """The desk case named by ``?case=`` (operators only, a case they see, with a facility)."""
+    if "case" not in request.GET:
+        return None
+    if not works_cases(request.user):
+        raise PermissionDenied
+    try:
+        case = Case.objects.visible_to(request.user).get(pk=int(request.GET["case"]))
+    except (ValueError, Case.DoesNotExist):
+        raise Http404 from None
+    if case.facility_id is None:
+        raise Http404
+    return case
+
+
+def _initial_from_case(case: Case) -> dict[str, Any]:
+    """The case's facts as a starting point; the operator checks and completes them."""
+    return {
+        "facility": case.facility_id,
+        "title": case.summary,
+        "description": case.description,
+        "discovered_at": timezone.localtime(case.received_at),
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def incident_create(request: HttpRequest) -> HttpResponse:
     if not queries.may_edit(request.user):
         raise PermissionDenied
     staff = request.user.sees_all_facilities  # type: ignore[union-attr]
-    form = IncidentForm(
-        request.POST or None,
-        facilities=_facilities_for_form(request),
-        initial={"facility": request.GET.get("facility")} if staff else None,
-        staff=staff,
-    )
+    case = _desk_case(request)
+    facilities = _facilities_for_form(request)
+    if case is not None:
+        facilities = facilities.filter(pk=case.facility_id)
+        initial: dict[str, Any] | None = _initial_from_case(case)
+    else:
+        initial = {"facility": request.GET.get("facility")} if staff else None
+    form = IncidentForm(request.POST or None, facilities=facilities, initial=initial, staff=staff)
     if request.method == "POST" and form.is_valid():
         try:
             incident, changes = services.create_incident(
                 by=request.user,
                 facility=form.cleaned_data["facility"],
                 closure_days=form.cleaned_data["closure_days"],
+                desk_case=case,
                 **form.facts(),
             )
         except services.IncidentError as exc:
@@ -94,7 +135,9 @@ def incident_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("インシデントを登録しました。"))
             _show_changes(request, changes)
             return redirect("incidents:detail", pk=incident.pk)
-    return render(request, "incidents/incident_form.html", {"form": form, "incident": None})
+    return render(
+        request, "incidents/incident_form.html", {"form": form, "incident": None, "case": case}
+    )
 
 
 @require_GET
@@ -108,6 +151,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "incidents/incident_detail.html",
         {
             "incident": incident,
+            "desk_case": _desk_case_link(request, incident),
             "rows": obligation_rows(queries.obligations_of(incident), today),
             "closure_days": list(incident.closure_days.all()),
             "jma_reports": list(incident.jma_reports.select_related("filed_by")),
