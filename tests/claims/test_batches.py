@@ -127,6 +127,9 @@ def test_the_bank_confirms_the_batch_except_a_failed_transfer(items: list[BatchI
         batches.mark_batch_paid(batch, by=confirmer, now=NOW)
     with pytest.raises(BatchError, match="すでに振込不能"):
         batches.mark_transfer_failed(failed, reason="再送", now=NOW)
+    paid = PaymentTransfer.unscoped.get(batch=batch, position=1)
+    with pytest.raises(BatchError, match="支払済みの振込は振込不能にできません"):
+        batches.mark_transfer_failed(paid, reason="組戻し", now=NOW)
 
 
 def test_a_member_sees_only_the_transfers_of_their_own_facilities(items: list[BatchItem]) -> None:

@@ -459,9 +459,29 @@ def _claim_incident_b(w: World) -> dict[str, Any]:
     return {"incident_pk": _incident_b(w)["pk"]}
 
 
-#: Who claims for members (the desk, the association's admins); who reviews claims.
+def _batch_b(w: World) -> dict[str, Any]:
+    """A payment batch holding tenant B's approved claim (batches hold every tenant's)."""
+    from medcyber.claims import services
+    from medcyber.claims.models import Claim, PaymentBatch
+    from tests.claims.factories import approved
+
+    batch = PaymentBatch.objects.first()
+    if batch is None:
+        approved(Claim.unscoped.get(pk=_claim_b(w)["pk"]))
+        batch, _content = services.export_batch(by=w.users[Role.CLAIMS_APPROVER])
+    return {"pk": batch.pk}
+
+
+def _transfer_b(w: World) -> dict[str, Any]:
+    from medcyber.claims.models import PaymentTransfer
+
+    return {"pk": PaymentTransfer.unscoped.get(batch_id=_batch_b(w)["pk"]).pk}
+
+
+#: Who claims for members (the desk, the association's admins); who reviews claims; who pays.
 CLAIM_DESK = frozenset({Role.DESK_TIER1, Role.DESK_TIER2, Role.ASSOCIATION_ADMIN})
 CLAIM_REVIEWERS = frozenset({Role.CLAIMS_REVIEWER, Role.CLAIMS_APPROVER})
+CLAIM_PAYERS = frozenset({Role.CLAIMS_APPROVER, Role.ASSOCIATION_ADMIN})
 
 PAGE = Rule(absent=True)
 # allauth's own pages: about the signed-in user only (some redirect when there is nothing to do)
@@ -692,6 +712,18 @@ ROUTE_RULES: dict[str, Rule] = {
     ),
     "claims:supply": Rule(
         kwargs=_claim_b, allowed=CLAIM_DESK, refused=(403, 404), method="post", ok=(302,)
+    ),
+    # payment batches: every tenant's transfers, for those who pay; the posts are sent empty
+    # (no reason, or a batch already paid by an earlier role's call): refused back to the page
+    "claims:batch_list": Rule(allowed=CLAIM_PAYERS, refused=(403,)),
+    "claims:batch_create": Rule(allowed=CLAIM_PAYERS, refused=(403,), method="post", ok=(302,)),
+    "claims:batch_detail": Rule(kwargs=_batch_b, allowed=CLAIM_PAYERS, refused=(403,)),
+    "claims:batch_file": Rule(kwargs=_batch_b, allowed=CLAIM_PAYERS, refused=(403,)),
+    "claims:batch_paid": Rule(
+        kwargs=_batch_b, allowed=CLAIM_PAYERS, refused=(403,), method="post", ok=(302,)
+    ),
+    "claims:transfer_failed": Rule(
+        kwargs=_transfer_b, allowed=CLAIM_PAYERS, refused=(403,), method="post", ok=(302,)
     ),
     # allauth
     "account_login": Rule(public=True, ok=(200, 302)),

@@ -177,6 +177,8 @@ def mark_transfer_failed(
         transfer = PaymentTransfer.unscoped.select_for_update().get(pk=transfer.pk)
         if transfer.status == PaymentTransfer.Status.FAILED:
             raise BatchError(_("この振込はすでに振込不能として記録されています。"))
+        if transfer.status == PaymentTransfer.Status.PAID:  # else the claim could be paid twice
+            raise BatchError(_("支払済みの振込は振込不能にできません。"))
         transfer.status = PaymentTransfer.Status.FAILED
         transfer.failure_reason = reason.strip()
         transfer.settled_at = now

@@ -447,6 +447,7 @@ def export_batch(
 
 def mark_batch_paid(*, batch: PaymentBatch, by: Any, now: datetime | None = None) -> PaymentBatch:
     """The bank confirmed the batch: its claims whose transfer went through are paid."""
+    _require(by, *queries.PAYMENT_ROLES)
     now = now or timezone.now()
     with transaction.atomic():
         batch = batches.mark_batch_paid(batch, by=by, now=now)
@@ -464,6 +465,7 @@ def mark_transfer_failed(
     *, transfer: PaymentTransfer, by: Any, reason: str, now: datetime | None = None
 ) -> PaymentTransfer:
     """The bank could not pay: the claim goes back to the approved claims for a later batch."""
+    _require(by, *queries.PAYMENT_ROLES)
     now = now or timezone.now()
     with transaction.atomic():
         transfer = batches.mark_transfer_failed(transfer, reason=reason, now=now)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import batch_views, views
 
 app_name = "claims"
 
@@ -12,4 +12,10 @@ urlpatterns = [
     path("claims/<int:pk>/review/", views.claim_review, name="review"),
     path("claims/<int:pk>/supply/", views.claim_supply, name="supply"),
     path("claims/<int:pk>/letters/<slug:which>.pdf", views.claim_letter, name="letter"),
+    path("claims/batches/", batch_views.batch_list, name="batch_list"),
+    path("claims/batches/new/", batch_views.batch_create, name="batch_create"),
+    path("claims/batches/<int:pk>/", batch_views.batch_detail, name="batch_detail"),
+    path("claims/batches/<int:pk>/file/", batch_views.batch_file, name="batch_file"),
+    path("claims/batches/<int:pk>/paid/", batch_views.batch_paid, name="batch_paid"),
+    path("claims/transfers/<int:pk>/failed/", batch_views.transfer_failed, name="transfer_failed"),
 ]

@@ -20,6 +20,7 @@ def navigation_for(user: Any) -> list[NavItem]:
     if user is None or not user.is_authenticated:
         return []
     # The apps' own rules, imported here: desk.navigation builds on NavItem above.
+    from medcyber.claims.queries import may_pay
     from medcyber.desk.navigation import desk_items
     from medcyber.training.access import may_use_training
 
@@ -27,6 +28,8 @@ def navigation_for(user: Any) -> list[NavItem]:
     items += desk_items(user)
     items.append(NavItem(_("インシデントと報告"), reverse("incidents:list")))
     items.append(NavItem(_("支援金の申請"), reverse("claims:list")))
+    if may_pay(user):
+        items.append(NavItem(_("振込バッチ"), reverse("claims:batch_list")))
     if user.sees_all_facilities:
         items.append(NavItem(_("会員・施設検索"), reverse("registry:member_search")))
         if user.has_role("association_admin"):
