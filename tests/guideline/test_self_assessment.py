@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from medcyber.accounts.roles import Role
 from medcyber.core.models import AuditEvent
-from medcyber.guideline import rules, services
+from medcyber.guideline import rules, services, tallies
 from medcyber.guideline.models import Answer, AnswerChange, Assessment, Asset, ChecklistItem
 from tests import factories
 from tests.guideline.factories import assessment_for, version
@@ -212,6 +212,7 @@ def test_the_overview_counts_per_prefecture_and_item(client: Any) -> None:
         entries=[services.AnswerEntry(item("cyber-bcp").pk, "no", None, dt.date(2025, 12, 1))],
         by=None,
     )
+    tallies.refresh(version())
     client.force_login(factories.staff_user(Role.ASSOCIATION_ADMIN))
     page = client.get(reverse("guideline:overview") + "?year=2025").content.decode()
     assert "東京都" in page
