@@ -42,9 +42,9 @@ KEV_SNAPSHOTS = [
 ]
 
 SETUP_SQL = """
-INSERT INTO registry_facility (name, name_kana, kind, medical_institution_code, postal_code,
-    prefecture, address, phone, status, created_at, updated_at)
-SELECT 'ベンチ診療所' || g, 'ベンチシンリョウジョ', 'clinic', '', '100-0001',
+INSERT INTO registry_facility (name, name_kana, kind, medical_institution_code,
+    care_provider_number, postal_code, prefecture, address, phone, status, created_at, updated_at)
+SELECT 'ベンチ診療所' || g, 'ベンチシンリョウジョ', 'clinic', '', '', '100-0001',
        lpad((mod(g, 47) + 1)::text, 2, '0'), '東京都千代田区' || g, '03-0000-0000', 'active',
        now(), now()
 FROM generate_series(1, %(facilities)s) g;
