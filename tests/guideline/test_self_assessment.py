@@ -11,12 +11,15 @@ from typing import Any
 import openpyxl
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from medcyber.accounts.roles import Role
-from medcyber.guideline import rules, services
+from medcyber.core.models import AuditEvent
+from medcyber.guideline import rules, services, tallies
 from medcyber.guideline.models import Answer, AnswerChange, Assessment, Asset, ChecklistItem
 from tests import factories
 from tests.guideline.factories import assessment_for, version
+from tests.pdf_fonts import embedded_fonts
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +144,46 @@ def test_a_member_answers_on_the_page_and_a_no_without_date_is_refused(client: A
         reverse("guideline:assessment_print", args=[facility.pk, "institution", 2025])
     )
     assert "2026年2月28日" in printed.content.decode()
+    assert reverse("guideline:assessment_pdf", args=[facility.pk, "institution", 2025]) in (
+        printed.content.decode()
+    )
+
+
+def test_the_inspection_report_downloads_as_pdf_in_japanese(client: Any) -> None:
+    user, _member, facility = factories.member_with_facility()
+    assessment = assessment_for(facility, has_medical_system=True)
+    services.save_answers(
+        assessment=assessment,
+        entries=[
+            services.AnswerEntry(
+                item("cyber-bcp").pk, "no", target_date=dt.date(2026, 2, 28), note="訓練を計画中"
+            )
+        ],
+        by=user,
+    )
+    Asset.unscoped.create(facility=facility, kind="vpn", name="本院VPN装置", vendor="Fortinet")
+    client.force_login(user)
+    response = client.get(
+        reverse("guideline:assessment_pdf", args=[facility.pk, "institution", 2025])
+    )
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = text.replace(" ", "").replace("\n", "")
+    for expected in (
+        "医療機関におけるサイバーセキュリティ対策チェックリスト",
+        facility.name.replace(" ", ""),
+        "訓練を計画中",
+        "2026年2月28日",
+        "別紙:資産台帳",
+        "本院VPN装置",
+    ):
+        assert expected in text, expected
+    fonts = embedded_fonts(response.content)
+    assert any("CJK" in font for font in fonts), fonts  # the Japanese font is embedded
+    assert AuditEvent.objects.filter(
+        action="guideline.assessment.pdf", object_id=str(assessment.pk)
+    ).exists()
 
 
 def test_no_medical_system_ends_the_checklist(client: Any) -> None:
@@ -169,6 +212,7 @@ def test_the_overview_counts_per_prefecture_and_item(client: Any) -> None:
         entries=[services.AnswerEntry(item("cyber-bcp").pk, "no", None, dt.date(2025, 12, 1))],
         by=None,
     )
+    tallies.refresh(version())
     client.force_login(factories.staff_user(Role.ASSOCIATION_ADMIN))
     page = client.get(reverse("guideline:overview") + "?year=2025").content.decode()
     assert "東京都" in page

@@ -650,6 +650,7 @@ ROUTE_RULES: dict[str, Rule] = {
     "guideline:home": Rule(ok=(200, 302), absent=True),
     "guideline:assessment": Rule(kwargs=_assessment_b, allowed=ALL_FACILITIES_ROLES),
     "guideline:assessment_print": Rule(kwargs=_assessment_b, allowed=ALL_FACILITIES_ROLES),
+    "guideline:assessment_pdf": Rule(kwargs=_assessment_b, allowed=ALL_FACILITIES_ROLES),
     "guideline:assessment_xlsx": Rule(kwargs=_assessment_b, allowed=ALL_FACILITIES_ROLES),
     "guideline:vendor_request_create": Rule(
         kwargs=_assessment_b, allowed=NO_ROLES, refused=(403, 404), method="post"

@@ -17,7 +17,7 @@ from typing import Any
 from medcyber.registry.demo_data import DEMO_FACILITY
 from medcyber.registry.models import Facility
 
-from . import services
+from . import services, tallies
 from .kev import import_catalogue
 from .models import Asset, ChecklistItem, ChecklistVersion, KevEntry
 
@@ -156,6 +156,8 @@ def load() -> Counter[str]:
         counts["guideline.AnswerChange"] += len(
             services.save_answers(assessment=assessment, entries=entries, by=None)
         )
+    for version in ChecklistVersion.objects.filter(assessments__isnull=False).distinct():
+        tallies.refresh(version)  # the overview at once, not after the queued refresh
     if not KevEntry.objects.exists():
         counts["guideline.KevFinding"] += import_catalogue(DEMO_KEV).findings
     return +counts  # without zero counts: a second run reports nothing created

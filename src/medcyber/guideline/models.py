@@ -443,3 +443,49 @@ class KevFinding(AuditedModel):
 
     def audit_facility_id(self) -> int | None:
         return int(self.asset.facility_id)
+
+
+class OverviewTally(models.Model):
+    """The association overview's counts for one version, prefecture and facility kind: per
+    item (``item`` set) how many answered yes / no, or (``item`` empty) the assessments, how
+    many are complete and their answers. Counts only, never a facility; rebuilt from the
+    answers by :func:`medcyber.guideline.tallies.refresh` (see there)."""
+
+    version = models.ForeignKey(ChecklistVersion, on_delete=models.CASCADE, related_name="+")
+    prefecture = models.CharField(max_length=2)
+    facility_kind = models.CharField(max_length=32)
+    item = models.ForeignKey(
+        ChecklistItem, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    assessments = models.PositiveIntegerField(default=0)
+    complete = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    yes = models.PositiveIntegerField(default=0)
+    no = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("集計")
+        verbose_name_plural = _("集計")
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["version", "item"], name="guideline_tally_version_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version_id}/{self.prefecture}/{self.facility_kind}/{self.item_id or '-'}"
+
+
+class TallyState(models.Model):
+    """Whether a version's counts await a refresh (the debounce) and when they were made."""
+
+    version = models.OneToOneField(
+        ChecklistVersion, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    pending = models.BooleanField(default=False)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("集計の状態")
+        verbose_name_plural = _("集計の状態")
+
+    def __str__(self) -> str:
+        return f"{self.version_id}: {self.refreshed_at or '-'}"

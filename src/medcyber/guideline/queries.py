@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, Sum
 
 from medcyber.registry.models import Facility
 from medcyber.registry.queries import facility_for
@@ -20,6 +21,7 @@ from .models import (
     ChecklistVersion,
     KevEntry,
     KevFinding,
+    OverviewTally,
 )
 
 
@@ -203,11 +205,18 @@ class PrefectureRow:
         return round(100 * self.complete / self.facilities) if self.facilities else 0
 
 
+def _require_all_facilities(user: Any) -> None:
+    """The counts cover every facility: only for those who may see them all."""
+    if not getattr(user, "sees_all_facilities", False):
+        raise PermissionDenied
+
+
 def association_overview(user: Any, version: ChecklistVersion) -> list[PrefectureRow]:
-    """Where members stand, per prefecture: counts only — never one facility's answers."""
+    """Where members stand, per prefecture: counts only — never one facility's answers (read
+    from the version's :class:`OverviewTally` rows, see :mod:`.tallies`)."""
+    _require_all_facilities(user)
     from medcyber.registry.choices import Prefecture
 
-    total_items = ChecklistItem.objects.filter(version=version).count()
     facilities = dict(
         Facility.objects.visible_to(user)
         .filter(status="active")
@@ -215,23 +224,18 @@ def association_overview(user: Any, version: ChecklistVersion) -> list[Prefectur
         .annotate(n=Count("pk"))
         .values_list("prefecture", "n")
     )
-    per_assessment = (
-        Assessment.objects.visible_to(user)
-        .filter(version=version, vendor_name="")
-        .values("pk", "facility__prefecture", "has_medical_system")
+    stats = {
+        row["prefecture"]: [row["started"], row["complete"], row["no"], row["answered"]]
+        for row in OverviewTally.objects.filter(version=version, item=None)
+        .values("prefecture")
         .annotate(
-            answered=Count("answers", filter=~Q(answers__value="")),
-            no=Count("answers", filter=Q(answers__value=rules.NO)),
+            started=Sum("assessments"),
+            complete=Sum("complete"),
+            no=Sum("no"),
+            answered=Sum("answered"),
         )
-    )
-    stats: dict[str, list[int]] = {}
-    for row in per_assessment:
-        s = stats.setdefault(row["facility__prefecture"], [0, 0, 0, 0])
-        s[0] += 1
-        done = row["has_medical_system"] is False or row["answered"] >= total_items
-        s[1] += 1 if done else 0
-        s[2] += row["no"]
-        s[3] += row["answered"]
+        .order_by()
+    }
     labels = dict(Prefecture.choices)
     return [
         PrefectureRow(
@@ -288,19 +292,16 @@ class ItemRate:
 
 def item_rates(user: Any, version: ChecklistVersion, kind: str = "") -> list[ItemRate]:
     """Per item of a version: how many facilities answered, and how many said yes and no
-    (counts over every visible facility, optionally of one kind)."""
-    answers = Answer.objects.visible_to(user).filter(
-        assessment__version=version, assessment__vendor_name=""
-    )
+    (counts over every facility, optionally of one kind; from :mod:`.tallies`)."""
+    _require_all_facilities(user)
+    tallies = OverviewTally.objects.filter(version=version, item__isnull=False)
     if kind:
-        answers = answers.filter(assessment__facility__kind=kind)
+        tallies = tallies.filter(facility_kind=kind)
     counts = {
         row["item"]: row
-        for row in answers.values("item").annotate(
-            answered=Count("pk", filter=~Q(value="")),
-            yes=Count("pk", filter=Q(value=rules.YES)),
-            no=Count("pk", filter=Q(value=rules.NO)),
-        )
+        for row in tallies.values("item")
+        .annotate(answered=Sum("answered"), yes=Sum("yes"), no=Sum("no"))
+        .order_by()
     }
     return [
         ItemRate(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from medcyber.core import audit
 
-from . import rules
+from . import rules, tallies
 from .models import (
     Answer,
     AnswerChange,
@@ -57,6 +57,13 @@ def _actor_label(by: Any) -> str:
     return str(by.get_username())
 
 
+def _counts_changed(assessment: Assessment) -> None:
+    """The association overview counts facilities' own answers: refresh them after commit."""
+    if not assessment.vendor_name:
+        version_id = assessment.version_id
+        transaction.on_commit(lambda: tallies.changed(version_id))
+
+
 def start_assessment(
     *, facility: Any, version: ChecklistVersion, by: Any, vendor_name: str = ""
 ) -> Assessment:
@@ -70,6 +77,7 @@ def start_assessment(
             return found
         assessment = Assessment(facility=facility, version=version, vendor_name=vendor_name)
         assessment.save()
+        _counts_changed(assessment)
         return assessment
 
 
@@ -78,6 +86,7 @@ def answer_opening_question(*, assessment: Assessment, has_medical_system: bool,
     with transaction.atomic():
         assessment.has_medical_system = has_medical_system
         assessment.save()
+        _counts_changed(assessment)
 
 
 def save_answers(
@@ -150,6 +159,7 @@ def save_answers(
                 changes.append(change)
         if written:
             assessment.save()  # its updated_at is the assessment's last change
+            _counts_changed(assessment)
     return changes
 
 

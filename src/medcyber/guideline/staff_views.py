@@ -20,7 +20,7 @@ from medcyber.core.exports import csv_response
 from medcyber.core.models import StoredDocument
 from medcyber.registry.choices import FacilityKind
 
-from . import queries, rules
+from . import queries, rules, tallies
 from .forms import FileUploadForm
 from .loading import load
 from .models import ChecklistVersion
@@ -143,6 +143,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "rates": rates,
             "kind": kind,
             "kinds": FacilityKind.choices,
+            "refreshed_at": tallies.refreshed_at(version) if version else None,
         },
     )
 

@@ -42,6 +42,11 @@ urlpatterns = [
         name="assessment_print",
     ),
     path(
+        "guideline/facilities/<int:pk>/<slug:code>/<int:year>/checklist.pdf",
+        views.assessment_pdf,
+        name="assessment_pdf",
+    ),
+    path(
         "guideline/facilities/<int:pk>/<slug:code>/<int:year>/checklist.xlsx",
         views.assessment_xlsx,
         name="assessment_xlsx",

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from medcyber.core import audit
 from medcyber.core.documents import DocumentRejected, FileType, open_document, store_upload
+from medcyber.core.pdf import pdf_response
 from medcyber.registry.models import Facility
 from medcyber.registry.queries import facilities_for, facility_for
 
@@ -224,16 +225,17 @@ def assessment(request: HttpRequest, pk: int, code: str, year: int) -> HttpRespo
     return render(request, "guideline/assessment.html", context)
 
 
-@require_GET
-@login_required
-def assessment_print(request: HttpRequest, pk: int, code: str, year: int) -> HttpResponse:
+def _inspection_report(
+    request: HttpRequest, pk: int, code: str, year: int, action: str
+) -> dict[str, Any]:
+    """What the inspection report shows, on screen for printing and as PDF (audited as read)."""
     facility = _facility(request, pk)
     version = _version(code, year)
     assessment = queries.facility_and_assessment(request.user, facility.pk, version)[1]
     if assessment is None:
         raise Http404
-    audit.record_view(assessment, action="guideline.assessment.print")
-    context = {
+    audit.record_view(assessment, action=action)
+    return {
         "facility": facility,
         "version": version,
         "assessment": assessment,
@@ -243,7 +245,26 @@ def assessment_print(request: HttpRequest, pk: int, code: str, year: int) -> Htt
         "year_label": rules.fiscal_year_label(year),
         "printed_on": timezone.localdate(),
     }
+
+
+@require_GET
+@login_required
+def assessment_print(request: HttpRequest, pk: int, code: str, year: int) -> HttpResponse:
+    context = _inspection_report(request, pk, code, year, "guideline.assessment.print")
     return render(request, "guideline/assessment_print.html", context)
+
+
+@require_GET
+@login_required
+def assessment_pdf(request: HttpRequest, pk: int, code: str, year: int) -> HttpResponse:
+    context = _inspection_report(request, pk, code, year, "guideline.assessment.pdf")
+    return pdf_response(
+        "guideline/pdf/inspection_report.html",
+        context,
+        filename=f"checklist-{year}-{pk}.pdf",
+        request=request,
+        inline=False,
+    )
 
 
 @require_GET

@@ -2,6 +2,9 @@
 
 Exit status 0 when the file was loaded (or, with ``--dry-run``, would be); 1 when anything is
 wrong (the row-by-row report on stderr, in Japanese; nothing changed). Acts as ``system:cli``.
+
+``medcyber guideline refresh-counts``: rebuild the association overview's counts (nightly, and
+after registry changes such as a facility's prefecture or kind).
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from medcyber.core import audit
+from medcyber.guideline import tallies
+from medcyber.guideline.models import ChecklistVersion
 
 CLI_ACTOR = audit.AuditContext(actor_label="system:cli")
 
@@ -30,8 +35,17 @@ class Command(BaseCommand):
         assets.add_argument("--dry-run", action="store_true", help="check only, change nothing")
         kev = sub.add_parser("import-kev", help="load the CISA KEV catalogue (its JSON)")
         kev.add_argument("file", metavar="FILE")
+        sub.add_parser(
+            "refresh-counts",
+            help="rebuild the association overview's counts of every version (nightly)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "refresh-counts":
+            for version in ChecklistVersion.objects.select_related("checklist"):
+                rows = tallies.refresh(version)
+                self.stdout.write(f"{version}: {rows} rows")
+            return
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path}: ファイルがありません。")
