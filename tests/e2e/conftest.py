@@ -8,6 +8,7 @@ full-page screenshot in ``test-results/`` (gitignored).
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 from collections.abc import Iterator
@@ -84,7 +85,28 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+def programme_data(transactional_db: None) -> None:
+    """The rows the programme's data migrations load (desk hours and SLA targets, payment
+    schedules, the shipped checklists), put back for every browser test: each live-server test
+    ends by emptying every table. Each loader leaves rows already there alone."""
+    from django.apps import apps
+
+    from medcyber.guideline.loading import load_shipped
+    from medcyber.guideline.models import ChecklistVersion
+
+    for migration in (
+        "medcyber.desk.migrations.0002_desk_hours_and_sla_targets",
+        "medcyber.claims.migrations.0002_programme_schedules",
+    ):
+        importlib.import_module(migration).load(apps, None)
+    if not ChecklistVersion.objects.exists():
+        load_shipped()
+
+
+@pytest.fixture
+def page(
+    browser: Any, live_server: Any, programme_data: None, request: pytest.FixtureRequest
+) -> Iterator[Any]:
     """A fresh browser context (no cookies) per test: Japanese locale, Tokyo time, desktop."""
     context = browser.new_context(
         locale="ja-JP",

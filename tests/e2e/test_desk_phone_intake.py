@@ -3,26 +3,14 @@ reading typed in half-width kana, logs the case, then escalates it to tier 2 (DE
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
-import pytest
-from django.apps import apps
 from playwright.sync_api import expect
 
 from medcyber.accounts.roles import Role
 from medcyber.desk.models import Case
 from tests import factories
 from tests.e2e.steps import SECOND_FACTOR_PATH, at_path, fresh_totp_code, sign_in
-
-DESK_DATA = "medcyber.desk.migrations.0002_desk_hours_and_sla_targets"
-
-
-@pytest.fixture(autouse=True)
-def _programme_desk_rules() -> None:
-    """Browser tests run on a flushed database: put back the hours and SLA targets that the
-    data migration loads."""
-    importlib.import_module(DESK_DATA).load(apps, None)
 
 
 def test_an_operator_logs_a_call_with_the_keyboard_and_escalates_it(page: Any) -> None:

@@ -4,26 +4,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from typing import Any
 
-import pytest
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from medcyber.desk.models import Case, DeskHours
 from tests import factories
 from tests.e2e.steps import sign_in
-
-DESK_DATA = "medcyber.desk.migrations.0002_desk_hours_and_sla_targets"
-
-
-@pytest.fixture(autouse=True)
-def _programme_desk_rules() -> None:
-    """Browser tests run on a flushed database: put back the hours and SLA targets that the
-    data migration loads."""
-    importlib.import_module(DESK_DATA).load(apps, None)
 
 
 def test_a_member_writes_in_while_the_desk_is_closed(page: Any) -> None:

@@ -7,16 +7,11 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from medcyber.guideline.loading import load_shipped
-from medcyber.guideline.models import ChecklistVersion
 from tests import factories
 from tests.e2e.steps import sign_in
 
 
 def test_member_fills_the_self_assessment(page: Any) -> None:
-    # Browser tests run on a flushed database: bring back the versions the migration loads.
-    if not ChecklistVersion.objects.filter(checklist__code="institution").exists():
-        load_shipped()
     user, _member, facility = factories.member_with_facility()
     sign_in(page, user.email, factories.TEST_PASSWORD)
 

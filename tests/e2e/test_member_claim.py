@@ -4,11 +4,9 @@ documents asked for and submits the claim (PAY-1, PAY-2)."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import expect
 
 from medcyber.claims.models import Claim
@@ -24,13 +22,6 @@ from tests.e2e.steps import sign_in
 pytestmark = pytest.mark.usefixtures("clamd", "document_storage")
 
 PDF = {"mimeType": "application/pdf", "buffer": b"%PDF-1.4 a copy of the report"}
-
-
-@pytest.fixture(autouse=True)
-def _schedules() -> None:
-    """The schedules the migration loads (a live-server test before this one flushed them)."""
-    migration = importlib.import_module("medcyber.claims.migrations.0002_programme_schedules")
-    migration.load(apps, None)
 
 
 def test_a_member_claims_400000_yen_for_a_ransomware_attack(page: Any) -> None:

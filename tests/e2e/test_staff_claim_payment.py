@@ -4,11 +4,9 @@ claim's transfer (PAY-3 four eyes, PAY-4)."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import expect
 
 from medcyber.accounts.roles import Role
@@ -20,13 +18,6 @@ from tests.core.conftest import document_storage  # noqa: F401 - fixture used by
 from tests.e2e.steps import SECOND_FACTOR_PATH, at_path, fresh_totp_code, sign_in, sign_out
 
 pytestmark = pytest.mark.usefixtures("document_storage")
-
-
-@pytest.fixture(autouse=True)
-def _schedules() -> None:
-    """The schedules the migration loads (a live-server test before this one flushed them)."""
-    migration = importlib.import_module("medcyber.claims.migrations.0002_programme_schedules")
-    migration.load(apps, None)
 
 
 def sign_in_with_totp(page: Any, user: Any, secret: str) -> None:
