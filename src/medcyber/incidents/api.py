@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Body, Router, Schema
+from ninja import Body, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from . import contract, queries
@@ -38,9 +38,9 @@ class Problem(Schema):
 )
 def compute_obligations(request: HttpRequest, payload: dict[str, Any] = Body(...)) -> Any:  # noqa: B008 - ninja's way of taking the raw object
     try:
-        return 200, contract.compute(payload, today=timezone.localdate())
+        return Status(200, contract.compute(payload, today=timezone.localdate()))
     except contract.ContractError as exc:
-        return 422, {"detail": str(exc)}
+        return Status(422, {"detail": str(exc)})
 
 
 class IncidentObligationOut(Schema):
