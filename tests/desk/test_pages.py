@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from medcyber.accounts.roles import Role
-from medcyber.desk import services
+from medcyber.desk import queries, services
 from medcyber.desk.choices import Channel, Status, Tier
 from medcyber.desk.models import Case, CaseEvent
 from medcyber.desk.rules import DESK_TIME_ZONE
@@ -137,6 +139,32 @@ def test_queue_and_breaches_show_the_sla_state(client: Any, operator: Any) -> No
     assert late.reference in queue and fresh.reference in queue and "期限超過" in queue
     breaches = client.get(reverse("desk:breaches")).content.decode()
     assert late.reference in breaches and fresh.reference not in breaches
+
+
+def test_the_queue_runs_the_same_queries_for_any_number_of_rows(client: Any, operator: Any) -> None:
+    """No query per row: the page costs the same with 2 cases as with 12."""
+    facility = factories.FacilityFactory()
+    for _n in range(2):
+        _case(operator, facility)
+    client.get(reverse("desk:queue"), {"tier": "1"})  # warm: sessions, caches
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("desk:queue"), {"tier": "1"})
+    for _n in range(10):
+        _case(operator, factories.FacilityFactory())
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("desk:queue"), {"tier": "1"}).content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert "未完了の相談は 12 件です。" in page
+
+
+def test_a_long_queue_is_counted_up_to_the_cap(
+    client: Any, operator: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    for _n in range(5):
+        _case(operator)
+    page = client.get(reverse("desk:queue"), {"tier": "1"}).content.decode()
+    assert "未完了の相談は 3 件以上あります。" in page
 
 
 def test_tenants_and_other_staff_are_refused_the_operator_screens(client: Any) -> None:

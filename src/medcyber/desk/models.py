@@ -17,6 +17,7 @@ from medcyber.core.scoping import ScopedQuerySet, UnscopedManager, facilities_vi
 
 from . import rules
 from .choices import (
+    OPEN_STATUSES,
     Category,
     Channel,
     ConsentMethod,
@@ -132,8 +133,6 @@ class CaseQuerySet(ScopedQuerySet["Case"]):
         return self.filter(Q(facility__in=ids) | Q(reported_by=user))
 
     def open(self) -> Self:
-        from .choices import OPEN_STATUSES
-
         return self.filter(status__in=OPEN_STATUSES)
 
 
@@ -209,6 +208,12 @@ class Case(AuditedModel):
             models.Index(fields=["tier", "status", "resolution_due"]),
             models.Index(fields=["status", "first_response_due"]),
             models.Index(fields=["facility", "received_at"]),
+            # the operators' queues: open cases of a tier, nearest deadline first
+            models.Index(
+                fields=["tier", "resolution_due", "id"],
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+                name="desk_case_open_queue",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -40,6 +39,7 @@ from .forms import (
 )
 from .guidance import guidance_for
 from .models import Answer, Case, Referral, ReferralPartner, sees_all_cases, works_cases
+from .rows import queue_rows
 
 PAGE_SIZE = 50
 
@@ -99,11 +99,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         else (Tier.TIER1 if request.GET.get("tier") == "1" else default_tier)
     )
     mine = request.GET.get("mine") == "1"
-    page = Paginator(queries.queue(request.user, tier, mine=mine), PAGE_SIZE).get_page(
+    page = queries.QueuePaginator(queries.queue(request.user, tier, mine=mine), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = queries.with_sla(list(page.object_list), timezone.now())
-    audit.record_list_view(Case, [c.pk for c, _sla in rows], tier=int(tier), page=page.number)
+    rows = queue_rows(queries.with_sla(list(page.object_list), timezone.now()))
+    audit.record_list_view(Case, [row["pk"] for row in rows], tier=int(tier), page=page.number)
     context = {"page": page, "rows": rows, "tier": tier, "mine": mine, "tiers": queries.TIERS}
     template = "desk/_queue_rows.html" if _htmx(request) else "desk/queue.html"
     return render(request, template, context)
@@ -114,11 +114,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 def breaches(request: HttpRequest) -> HttpResponse:
     _require_case_role(request.user)
     now = timezone.now()
-    page = Paginator(queries.breaches(request.user, now), PAGE_SIZE).get_page(
+    page = queries.QueuePaginator(queries.breaches(request.user, now), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = queries.with_sla(list(page.object_list), now)
-    audit.record_list_view(Case, [c.pk for c, _sla in rows], view="breaches", page=page.number)
+    rows = queue_rows(queries.with_sla(list(page.object_list), now))
+    audit.record_list_view(Case, [row["pk"] for row in rows], view="breaches", page=page.number)
     return render(request, "desk/breaches.html", {"page": page, "rows": rows})
 
 
