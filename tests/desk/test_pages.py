@@ -121,6 +121,20 @@ def test_case_actions_answer_htmx_with_the_panel(client: Any, operator: Any) -> 
     assert not CaseEvent.unscoped.filter(kind="note").exists()
 
 
+def test_an_operator_re_categorises_a_case_on_its_page(client: Any, operator: Any) -> None:
+    case = _case(operator)
+    response = client.post(
+        reverse("desk:case_recategorise", args=[case.pk]),
+        {"version": case.version, "category": "guideline", "severity": "low"},
+        HTTP_HX_REQUEST="true",
+    )
+    panel = response.content.decode()
+    assert response.status_code == 200 and 'id="case-panel"' in panel
+    assert "期限を計算し直しました" in panel and "ガイドライン第6.0版・立入検査の質問" in panel
+    case.refresh_from_db()
+    assert (case.category, case.severity) == ("guideline", "low")
+
+
 def test_a_note_and_a_message_without_htmx_redirect_back(client: Any, operator: Any) -> None:
     case = _case(operator)
     response = client.post(

@@ -125,6 +125,13 @@ class StatusForm(VersionedForm):
         ]
 
 
+class RecategoriseForm(VersionedForm):
+    """Correct the category or severity; the deadlines follow (DESK-3)."""
+
+    category = forms.ChoiceField(label=_("相談の種類"), choices=Category.choices)
+    severity = forms.ChoiceField(label=_("緊急度"), choices=Severity.choices)
+
+
 class AssignForm(VersionedForm):
     assignee = forms.TypedChoiceField(
         label=_("担当者"), coerce=int, required=False, empty_value=None

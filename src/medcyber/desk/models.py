@@ -191,6 +191,12 @@ class Case(AuditedModel):
     out_of_hours = models.BooleanField(_("受付時間外の受付"), default=False)
     first_response_due = models.DateTimeField(_("初回応答の期限"))
     resolution_due = models.DateTimeField(_("解決の期限"))
+    resolution_paused_at = models.DateTimeField(
+        _("解決の期限の停止日時"),
+        null=True,
+        blank=True,
+        help_text=_("会員の回答待ちの間は解決の期限の時計が止まります。"),
+    )
     first_responded_at = models.DateTimeField(_("初回応答日時"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("解決日時"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版"), default=1)
@@ -262,6 +268,12 @@ class CaseEvent(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def resolution_due_moved_to(self) -> dt.datetime | None:
+        """The new resolution deadline when this status change ended a wait for the member."""
+        moved = self.data.get("resolution_due") if self.kind == EventKind.STATUS else None
+        return dt.datetime.fromisoformat(moved["new"]) if moved else None
 
     @property
     def new_status_label(self) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 import jpholiday
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.functional import cached_property
 
 from . import rules
@@ -80,6 +80,7 @@ def case_sla(
             target=target.resolution,
             now=now,
             done_at=resolved,
+            paused_at=case.resolution_paused_at,
         ),
     )
 
@@ -108,6 +109,7 @@ QUEUE_COLUMNS = (
     "out_of_hours",
     "first_response_due",
     "resolution_due",
+    "resolution_paused_at",
     "first_responded_at",
     "resolved_at",
     "version",
@@ -154,9 +156,11 @@ class QueuePaginator(Paginator):
 
 
 def breaches(user: Any, now: dt.datetime) -> QuerySet[Case]:
-    """Open cases past either deadline (the supervisor's view)."""
-    late = Q(first_responded_at__isnull=True, first_response_due__lt=now) | Q(
-        resolution_due__lt=now
+    """Open cases past either deadline (the supervisor's view); a case waiting for its member
+    is late only if it was late before the wait began (its resolution clock stands still)."""
+    late = Q(first_responded_at__isnull=True, first_response_due__lt=now) | (
+        Q(resolution_due__lt=now)
+        & (Q(resolution_paused_at__isnull=True) | Q(resolution_paused_at__gte=F("resolution_due")))
     )
     return (
         Case.objects.visible_to(user)

@@ -28,6 +28,8 @@ def sla_badge(state: rules.SlaState) -> dict[str, str]:
         return {"label": _("期限超過"), "css": f"sla--{state} status--off"}
     if state is rules.SlaState.DUE_SOON:
         return {"label": _("期限間近"), "css": f"sla--{state}"}
+    if state is rules.SlaState.PAUSED:
+        return {"label": _("停止中（会員の回答待ち）"), "css": f"sla--{state}"}
     if state is rules.SlaState.MET:
         return {"label": _("期限内に完了"), "css": f"sla--{state} status--on"}
     return {"label": _("期限内"), "css": f"sla--{state} status--on"}

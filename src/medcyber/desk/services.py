@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from medcyber.accounts.roles import Role
@@ -15,7 +16,16 @@ from medcyber.core.documents import ALL_TYPES, store_upload
 from medcyber.registry.models import Facility, Member
 
 from . import queries, rules
-from .choices import OPEN_STATUSES, TRANSITIONS, Channel, EventKind, Status, Tier
+from .choices import (
+    OPEN_STATUSES,
+    TRANSITIONS,
+    Category,
+    Channel,
+    EventKind,
+    Severity,
+    Status,
+    Tier,
+)
 from .models import (
     Answer,
     Case,
@@ -212,6 +222,62 @@ def match_caller(
         return _saved(case)
 
 
+# --- SLA clocks ------------------------------------------------------------------------------
+def _resolution_pauses(
+    case: Case, pending: tuple[dt.datetime, str, str] | None = None
+) -> list[rules.Pause]:
+    """The times the case waited for its member, read from its timeline's status changes
+    (and ``pending``, a change about to be written)."""
+    changes = [
+        (event.occurred_at, event.data.get("old", ""), event.data.get("new", ""))
+        for event in CaseEvent.unscoped.filter(case=case, kind=EventKind.STATUS).order_by(
+            "occurred_at", "pk"
+        )
+    ]
+    return rules.pauses_from([*changes, *([pending] if pending else [])], Status.WAITING_MEMBER)
+
+
+def _recompute_due_times(
+    case: Case, now: dt.datetime, pending: tuple[dt.datetime, str, str] | None = None
+) -> None:
+    """Both deadlines again from the receipt, with the case's current category and severity
+    and every finished wait for the member (the resolution clock stood still meanwhile)."""
+    schedule = queries.desk_schedule(now)
+    target = rules.target_for(queries.sla_targets(), case.category, case.severity)
+    case.first_response_due = rules.add_desk_time(schedule, case.received_at, target.first_response)
+    case.resolution_due = rules.resolution_due(
+        schedule, case.received_at, target.resolution, _resolution_pauses(case, pending)
+    )
+
+
+def _set_status(case: Case, status: str, *, by: Any, now: dt.datetime, text: str = "") -> None:
+    """Change the status with its timeline line; waiting for the member stops the resolution
+    clock, and leaving that wait starts it again with the due time moved on."""
+    old = case.status
+    case.status = status
+    if status == Status.RESOLVED:
+        case.resolved_at = now
+    elif status == Status.REOPENED:
+        case.resolved_at = None
+    if status not in OPEN_STATUSES and case.first_responded_at is None:
+        case.first_responded_at = now
+    moved: dict[str, Any] = {}
+    if status == Status.WAITING_MEMBER:
+        case.resolution_paused_at = now
+    elif old == Status.WAITING_MEMBER:
+        case.resolution_paused_at = None
+        before = case.resolution_due
+        _recompute_due_times(case, now, pending=(now, old, status))
+        if case.resolution_due != before:
+            moved = {
+                "resolution_due": {
+                    "old": before.isoformat(),
+                    "new": case.resolution_due.isoformat(),
+                }
+            }
+    _event(case, EventKind.STATUS, by, now, internal=False, text=text, old=old, new=status, **moved)
+
+
 # --- workflow --------------------------------------------------------------------------------
 def change_status(
     case: Case, *, by: Any, status: str, version: int | None, now: dt.datetime, text: str = ""
@@ -224,16 +290,70 @@ def change_status(
                 _("「%(old)s」から「%(new)s」には変更できません。")
                 % {"old": Status(case.status).label, "new": Status(status).label}
             )
-        old = case.status
-        case.status = status
-        if status == Status.RESOLVED:
-            case.resolved_at = now
-        elif status == Status.REOPENED:
-            case.resolved_at = None
-        if status not in OPEN_STATUSES and case.first_responded_at is None:
-            case.first_responded_at = now
-        _event(case, EventKind.STATUS, by, now, internal=False, text=text, old=old, new=status)
+        _set_status(case, status, by=by, now=now, text=text)
         return _saved(case)
+
+
+def recategorise(
+    case: Case,
+    *,
+    by: Any,
+    category: str,
+    severity: str,
+    version: int | None,
+    now: dt.datetime,
+) -> Case:
+    """Correct a case's category or severity once the desk knows more; both deadlines are
+    worked out again from the receipt with the new targets, and the timeline says so."""
+    _require_operator(by)
+    with transaction.atomic():
+        case = _locked(case, version)
+        if (case.category, case.severity) == (category, severity):
+            raise CaseError(_("相談の種類も緊急度も変わっていません。"))
+        old = {
+            "category": case.category,
+            "severity": case.severity,
+            "first_response_due": case.first_response_due.isoformat(),
+            "resolution_due": case.resolution_due.isoformat(),
+        }
+        case.category, case.severity = category, severity
+        _recompute_due_times(case, now)
+        new = {
+            "category": category,
+            "severity": severity,
+            "first_response_due": case.first_response_due.isoformat(),
+            "resolution_due": case.resolution_due.isoformat(),
+        }
+        _event(case, EventKind.DETAILS, by, now, text=_details_text(old, case), old=old, new=new)
+        return _saved(case)
+
+
+def _details_text(old: dict[str, str], case: Case) -> str:
+    """The timeline's words for a re-categorisation: what changed and the new deadlines."""
+    parts = []
+    if old["category"] != case.category:
+        parts.append(
+            _("相談の種類: %(old)s → %(new)s")
+            % {"old": Category(old["category"]).label, "new": Category(case.category).label}
+        )
+    if old["severity"] != case.severity:
+        parts.append(
+            _("緊急度: %(old)s → %(new)s")
+            % {"old": Severity(old["severity"]).label, "new": Severity(case.severity).label}
+        )
+    parts.append(
+        _("期限を計算し直しました（初回応答 %(first)s、解決 %(resolution)s）。")
+        % {
+            "first": _when(case.first_response_due),
+            "resolution": _when(case.resolution_due),
+        }
+    )
+    return "\n".join(parts)
+
+
+def _when(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{formats.date_format(local, 'DATE_FORMAT')} {local:%H:%M}"
 
 
 def _may_work_tier(user: Any, tier: int) -> bool:
@@ -349,7 +469,9 @@ def send_message(
         if from_desk and case.first_responded_at is None:
             case.first_responded_at = now
         if not from_desk and case.status == Status.WAITING_MEMBER:
-            case.status = Status.IN_PROGRESS
+            _set_status(
+                case, Status.IN_PROGRESS, by=by, now=now, text=_("会員から回答がありました。")
+            )
         linked = {"answer": answer.pk, "answer_title": answer.title} if answer else {}
         _event(
             case,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("desk/cases/<int:pk>/", views.case_detail, name="case"),
     path("desk/cases/<int:pk>/status/", views.case_status, name="case_status"),
     path("desk/cases/<int:pk>/assign/", views.case_assign, name="case_assign"),
+    path("desk/cases/<int:pk>/category/", views.case_recategorise, name="case_recategorise"),
     path("desk/cases/<int:pk>/escalate/", views.case_escalate, name="case_escalate"),
     path("desk/cases/<int:pk>/de-escalate/", views.case_deescalate, name="case_deescalate"),
     path("desk/cases/<int:pk>/note/", views.case_note, name="case_note"),

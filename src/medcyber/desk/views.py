@@ -33,6 +33,7 @@ from .forms import (
     OutcomeForm,
     PhoneIntakeForm,
     ReasonForm,
+    RecategoriseForm,
     ReferForm,
     StatusForm,
     TextForm,
@@ -176,6 +177,10 @@ def _panel_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, 
         "may_work": works_cases(request.user),
         "may_deescalate": _is_tier2(request.user),
         "status_form": forms.get("status_form") or StatusForm(initial=version, current=case.status),
+        "recategorise_form": forms.get("recategorise_form")
+        or RecategoriseForm(
+            initial={**version, "category": case.category, "severity": case.severity}
+        ),
         "assign_form": forms.get("assign_form")
         or AssignForm(initial={**version, "assignee": case.assignee_id}, operators=_operators()),
         "reason_form": forms.get("reason_form") or ReasonForm(initial=version),
@@ -249,6 +254,22 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
     _require_operator(request.user)
     current = _case(request, pk).status
     return _act(request, pk, StatusForm, "status_form", do, current=current)
+
+
+@require_POST
+@login_required
+def case_recategorise(request: HttpRequest, pk: int) -> HttpResponse:
+    def do(case: Case, data: dict[str, Any]) -> Case:
+        return services.recategorise(
+            case,
+            by=request.user,
+            category=data["category"],
+            severity=data["severity"],
+            version=data["version"],
+            now=timezone.now(),
+        )
+
+    return _act(request, pk, RecategoriseForm, "recategorise_form", do)
 
 
 @require_POST
