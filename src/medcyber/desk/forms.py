@@ -109,6 +109,20 @@ class WebIntakeForm(CaseDetailsForm):
         return list(files)
 
 
+class AttachForm(forms.Form):
+    """An operator adds files to a case (what a member e-mailed or handed over)."""
+
+    attachments = MultipleFileField(label=_("添付ファイル（画面の写真、ログなど）"))
+
+    def clean_attachments(self) -> list[Any]:
+        files = self.cleaned_data.get("attachments") or []
+        if len(files) > MAX_ATTACHMENTS:
+            raise forms.ValidationError(
+                _("添付できるファイルは%(n)d個までです。") % {"n": MAX_ATTACHMENTS}
+            )
+        return list(files)
+
+
 class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -199,6 +199,12 @@ class Case(AuditedModel):
     )
     first_responded_at = models.DateTimeField(_("初回応答日時"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("解決日時"), null=True, blank=True)
+    virus_found_at = models.DateTimeField(
+        _("ウイルス検出日時"),
+        null=True,
+        blank=True,
+        help_text=_("添付されたファイルからウイルスが見つかった日時（ファイルは保存されません）。"),
+    )
     version = models.PositiveIntegerField(_("版"), default=1)
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)

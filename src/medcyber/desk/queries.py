@@ -110,6 +110,7 @@ QUEUE_COLUMNS = (
     "first_response_due",
     "resolution_due",
     "resolution_paused_at",
+    "virus_found_at",
     "first_responded_at",
     "resolved_at",
     "version",

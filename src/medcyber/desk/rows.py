@@ -73,6 +73,7 @@ def queue_rows(rows: list[tuple[Case, CaseSla]]) -> list[dict[str, Any]]:
                 "first_response": badges[sla.first_response],
                 "resolution": badges[sla.resolution],
                 "resolution_due": _moment(case.resolution_due, dates),
+                "virus_found": case.virus_found_at is not None,
             }
         )
     return out

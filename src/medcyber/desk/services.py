@@ -5,6 +5,7 @@ case meanwhile, :class:`CaseConflict` says so and nothing is overwritten."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from django.db import transaction
@@ -12,7 +13,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from medcyber.accounts.roles import Role
-from medcyber.core.documents import ALL_TYPES, store_upload
+from medcyber.core.documents import ALL_TYPES, DocumentRejected, store_upload
+from medcyber.core.documents.services import clean_file_name
 from medcyber.registry.models import Facility, Member
 
 from . import queries, rules
@@ -171,16 +173,23 @@ def attach_files(
     """Store files on a case (checked, scanned, encrypted); call outside a transaction.
 
     Raises ``DocumentRejected`` for the first file that may not be kept; files before it stay.
+    A file clamd finds infected is never stored (core.documents refuses it and audits it):
+    the case is flagged and its timeline says which file and what was found.
     """
     added = []
     for file in files:
-        document = store_upload(
-            file,
-            purpose="desk_attachment",
-            owner=by,
-            facility=case.facility,
-            allowed_types=ATTACHMENT_TYPES,
-        )
+        try:
+            document = store_upload(
+                file,
+                purpose="desk_attachment",
+                owner=by,
+                facility=case.facility,
+                allowed_types=ATTACHMENT_TYPES,
+            )
+        except DocumentRejected as refused:
+            if refused.reason == "infected":
+                flag_infected_file(case, by=by, file=file, signature=refused.signature, now=now)
+            raise
         with transaction.atomic():
             attachment = CaseAttachment.objects.create(case=case, document=document)
             _event(
@@ -194,6 +203,35 @@ def attach_files(
             )
         added.append(attachment)
     return added
+
+
+def flag_infected_file(case: Case, *, by: Any, file: Any, signature: str, now: dt.datetime) -> Case:
+    """Flag the case: a file sent with it carried malware. The bytes were never stored; the
+    timeline keeps the name, the signature and the SHA-256 (to match the sample later)."""
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in file.chunks():
+        digest.update(chunk)
+    name = clean_file_name(file.name or "")
+    with transaction.atomic():
+        case = _locked(case, None)
+        if case.virus_found_at is None:
+            case.virus_found_at = now
+        _event(
+            case,
+            EventKind.QUARANTINED,
+            by,
+            now,
+            internal=False,
+            text=_(
+                "「%(name)s」からウイルス（%(signature)s）が検出されました。ファイルは保存していません。"
+            )
+            % {"name": name, "signature": signature},
+            file_name=name,
+            signature=signature,
+            sha256=digest.hexdigest(),
+        )
+        return _saved(case)
 
 
 def match_caller(

@@ -20,6 +20,7 @@ urlpatterns = [
     path("desk/cases/<int:pk>/message/", views.case_message, name="case_message"),
     path("desk/cases/<int:pk>/caller/", views.case_match, name="case_match"),
     path("desk/cases/<int:pk>/refer/", views.case_refer, name="case_refer"),
+    path("desk/cases/<int:pk>/attach/", views.case_attach, name="case_attach"),
     path("desk/referrals/<int:pk>/outcome/", views.referral_outcome, name="referral_outcome"),
     path("desk/partners/", views.partners, name="partners"),
     path("answers/", views.answer_list, name="answers"),
