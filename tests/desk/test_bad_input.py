@@ -202,7 +202,5 @@ def test_the_second_operator_sees_a_conflict_and_nothing_is_lost(client: Any) ->
     assert "他の担当者が先に更新しました" in panel
     assert "先に書いたメモ" in panel  # the panel shows the case as it is now
     assert "後から書いたメモ" in panel  # and keeps what the second operator typed, to resend
-    texts = list(
-        CaseEvent.unscoped.filter(case=case, kind="note").values_list("text", flat=True)
-    )
+    texts = list(CaseEvent.unscoped.filter(case=case, kind="note").values_list("text", flat=True))
     assert texts == ["先に書いたメモ"]

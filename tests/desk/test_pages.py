@@ -8,12 +8,14 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from medcyber.accounts.roles import Role
+from medcyber.core.models import AuditEvent
 from medcyber.desk import queries, services
 from medcyber.desk.choices import Channel, Status, Tier
 from medcyber.desk.models import Case, CaseEvent
@@ -161,14 +163,35 @@ def test_the_queue_runs_the_same_queries_for_any_number_of_rows(client: Any, ope
     for _n in range(2):
         _case(operator, facility)
     client.get(reverse("desk:queue"), {"tier": "1"})  # warm: sessions, caches
+    cache.clear()  # measure the rendering, not the shared rows (desk.queue_cache)
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("desk:queue"), {"tier": "1"})
     for _n in range(10):
         _case(operator, factories.FacilityFactory())
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         page = client.get(reverse("desk:queue"), {"tier": "1"}).content.decode()
     assert len(many.captured_queries) == len(few.captured_queries)
     assert "未完了の相談は 12 件です。" in page
+
+
+@time_machine.travel(dt.datetime(2026, 11, 30, 10, 0, 5, tzinfo=DESK_TIME_ZONE), tick=False)
+def test_operators_share_rendered_rows_until_a_case_changes(client: Any, operator: Any) -> None:
+    first = _case(operator)
+    url = reverse("desk:queue")
+    assert first.reference in client.get(url, {"tier": "1"}).content.decode()
+    other = factories.staff_user(Role.DESK_TIER1)
+    client.force_login(other)
+    with CaptureQueriesContext(connection) as shared:
+        client.get(url, {"tier": "1"}, HTTP_HX_REQUEST="true")
+    assert not any("desk_case" in q["sql"] for q in shared.captured_queries), [
+        q["sql"][:150] for q in shared.captured_queries
+    ]
+    second = _case(operator)  # a change: the next page is rendered afresh
+    rows = client.get(url, {"tier": "1"}, HTTP_HX_REQUEST="true").content.decode()
+    assert second.reference in rows and first.reference in rows
+    seen = AuditEvent.objects.filter(action="desk.case.list", actor_id=other.pk)
+    assert seen.count() == 2  # each look at the queue is in the audit trail, cached or not
 
 
 def test_a_long_queue_is_counted_up_to_the_cap(

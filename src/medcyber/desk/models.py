@@ -235,6 +235,13 @@ class Case(AuditedModel):
     def reference(self) -> str:
         return f"D-{self.pk:06d}" if self.pk else "D-"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Every saved case makes the operators' queues render again (desk.queue_cache)."""
+        from .queue_cache import case_changed
+
+        super().save(*args, **kwargs)
+        case_changed()
+
 
 class CaseEventQuerySet(ScopedQuerySet["CaseEvent"]):
     def scope_for(self, user: Any) -> Self:

@@ -16,7 +16,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,7 +27,7 @@ from medcyber.accounts.roles import Role
 from medcyber.core import audit
 from medcyber.core.documents import DocumentRejected
 
-from . import answers, callers, queries, services
+from . import answers, callers, queries, queue_cache, services
 from .choices import Channel, PartnerKind, Tier
 from .forms import (
     AssignForm,
@@ -102,14 +104,31 @@ def queue(request: HttpRequest) -> HttpResponse:
         else (Tier.TIER1 if request.GET.get("tier") == "1" else default_tier)
     )
     mine = request.GET.get("mine") == "1"
-    page = queries.QueuePaginator(queries.queue(request.user, tier, mine=mine), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    cache_key = queue_cache.key(
+        tier=int(tier), user_pk=request.user.pk if mine else None, query=request.GET.urlencode()
     )
-    rows = queue_rows(queries.with_sla(list(page.object_list), timezone.now()))
-    audit.record_list_view(Case, [row["pk"] for row in rows], tier=int(tier), page=page.number)
-    context = {"page": page, "rows": rows, "tier": tier, "mine": mine, "tiers": queries.TIERS}
-    template = "desk/_queue_rows.html" if _htmx(request) else "desk/queue.html"
-    return render(request, template, context)
+    rendered = queue_cache.get(cache_key)
+    if rendered is None:
+        paginator = queries.QueuePaginator(queries.queue(request.user, tier, mine=mine), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        rows = queue_rows(queries.with_sla(list(page.object_list), timezone.now()))
+        context = {"page": page, "rows": rows, "tier": tier, "mine": mine}
+        rendered = {
+            "html": render_to_string("desk/_queue_rows.html", context, request=request),
+            "ids": [row["pk"] for row in rows],
+            "page": page.number,
+        }
+        queue_cache.put(cache_key, rendered)
+    audit.record_list_view(Case, rendered["ids"], tier=int(tier), page=rendered["page"])
+    if _htmx(request):
+        return HttpResponse(rendered["html"])
+    context = {
+        "queue_html": mark_safe(rendered["html"]),  # noqa: S308 - rendered by our template
+        "tier": tier,
+        "mine": mine,
+        "tiers": queries.TIERS,
+    }
+    return render(request, "desk/queue.html", context)
 
 
 @require_GET
