@@ -78,7 +78,8 @@ def test_a_web_case_at_night_is_acknowledged_with_the_next_opening(
             summary="画面が勝手に動く",
             now=at(2026, 11, 29, 22, 30),
         )
-    assert len(callbacks) == 1  # the acknowledgement is queued after the commit
+    queued = [c for c in callbacks if c.__module__ != "medcyber.desk.queue_cache"]
+    assert len(queued) == 1  # the acknowledgement is queued after the commit
     assert case.out_of_hours and case.status == Status.NEW
     assert case.first_response_due == at(2026, 11, 30, 10)  # 4 desk hours from 06:00
     assert send_acknowledgement.call(case.pk) is True
@@ -197,6 +198,103 @@ def test_a_member_reply_puts_a_waiting_case_back_in_progress(tier1: Any) -> None
         case, by=user, text="ログを送ります", version=None, now=at(2026, 12, 1, 9)
     )
     assert case.status == Status.IN_PROGRESS
+
+
+def test_waiting_for_the_member_stops_the_resolution_clock(tier1: Any) -> None:
+    """Received 20:55, due 09:55 next morning; waiting 07:00–08:30 moves it to 11:25."""
+    user, _m, facility = factories.member_with_facility()
+    case = phone_case(tier1, facility)
+    case = services.change_status(
+        case, by=tier1, status=Status.WAITING_MEMBER, version=None, now=at(2026, 12, 1, 7)
+    )
+    assert case.resolution_paused_at == at(2026, 12, 1, 7)
+    schedule, targets = queries.desk_schedule(case.received_at), queries.sla_targets()
+    late_but_waiting = queries.case_sla(case, schedule, targets, at(2026, 12, 1, 10, 30))
+    assert late_but_waiting.resolution is SlaState.PAUSED
+    assert case not in queries.breaches(tier1, at(2026, 12, 1, 10, 30))
+
+    case = services.send_message(
+        case, by=user, text="ログを送ります", version=None, now=at(2026, 12, 1, 8, 30)
+    )
+    assert case.status == Status.IN_PROGRESS and case.resolution_paused_at is None
+    assert case.resolution_due == at(2026, 12, 1, 11, 25)
+    resumed = CaseEvent.unscoped.filter(case=case, kind="status").last()
+    assert resumed is not None and resumed.actor == user and not resumed.internal
+    assert resumed.resolution_due_moved_to == at(2026, 12, 1, 11, 25)
+
+
+def test_an_operator_resumes_the_clock_and_a_second_wait_adds_up(tier1: Any) -> None:
+    case = phone_case(tier1)
+    for paused, resumed in (
+        (at(2026, 12, 1, 7), at(2026, 12, 1, 8)),
+        (at(2026, 12, 1, 9), at(2026, 12, 1, 9, 30)),
+    ):
+        case = services.change_status(
+            case, by=tier1, status=Status.WAITING_MEMBER, version=None, now=paused
+        )
+        case = services.change_status(
+            case, by=tier1, status=Status.IN_PROGRESS, version=None, now=resumed
+        )
+    assert case.resolution_due == at(2026, 12, 1, 11, 25)  # 09:55 + 1 h + 30 min
+
+
+def test_re_categorising_recomputes_both_deadlines_and_says_so(tier1: Any) -> None:
+    case = phone_case(tier1)  # cyber attack, urgent: 10 and 240 desk minutes from 20:55
+    assert case.first_response_due == at(2026, 12, 1, 6, 5)
+    case = services.recategorise(
+        case,
+        by=tier1,
+        category="diagnosis",
+        severity="high",
+        version=case.version,
+        now=at(2026, 12, 1, 7),
+    )
+    # the severity's default: 60 and 1,800 desk minutes (two desk days) from 20:55
+    assert (case.category, case.severity) == ("diagnosis", "high")
+    assert case.first_response_due == at(2026, 12, 1, 6, 55)
+    assert case.resolution_due == at(2026, 12, 2, 20, 55)
+    event = CaseEvent.unscoped.get(case=case, kind="details")
+    assert event.internal and event.actor == tier1
+    assert "相談の種類: サイバー攻撃を受けた → セキュリティ診断を受けたい" in event.text
+    assert "緊急度: 緊急（診療が止まっている） → 高（診療に影響がある）" in event.text
+    assert "2026年12月2日 20:55" in event.text
+    assert event.data["old"]["severity"] == "urgent"
+
+
+def test_re_categorising_keeps_the_waits_and_refuses_no_change_or_a_stale_page(
+    tier1: Any, tier2: Any
+) -> None:
+    case = phone_case(tier1)
+    case = services.change_status(
+        case, by=tier1, status=Status.WAITING_MEMBER, version=None, now=at(2026, 12, 1, 7)
+    )
+    case = services.change_status(
+        case, by=tier1, status=Status.IN_PROGRESS, version=None, now=at(2026, 12, 1, 9)
+    )
+    seen = case.version
+    case = services.recategorise(
+        case,
+        by=tier1,
+        category="cyber_attack",
+        severity="high",
+        version=seen,
+        now=at(2026, 12, 1, 9),
+    )
+    # 900 desk minutes from 20:55 end at 20:55 the next day; the 2 h wait moves that to 07:55
+    assert case.resolution_due == at(2026, 12, 2, 7, 55)
+    with pytest.raises(services.CaseError, match="変わっていません"):
+        services.recategorise(
+            case,
+            by=tier1,
+            category="cyber_attack",
+            severity="high",
+            version=None,
+            now=at(2026, 12, 1, 9),
+        )
+    with pytest.raises(services.CaseConflict):
+        services.recategorise(
+            case, by=tier2, category="other", severity="low", version=seen, now=at(2026, 12, 1, 9)
+        )
 
 
 def test_an_unidentified_caller_is_matched_later(tier1: Any) -> None:

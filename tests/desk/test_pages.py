@@ -8,11 +8,15 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from medcyber.accounts.roles import Role
-from medcyber.desk import services
+from medcyber.core.models import AuditEvent
+from medcyber.desk import queries, services
 from medcyber.desk.choices import Channel, Status, Tier
 from medcyber.desk.models import Case, CaseEvent
 from medcyber.desk.rules import DESK_TIME_ZONE
@@ -119,6 +123,20 @@ def test_case_actions_answer_htmx_with_the_panel(client: Any, operator: Any) -> 
     assert not CaseEvent.unscoped.filter(kind="note").exists()
 
 
+def test_an_operator_re_categorises_a_case_on_its_page(client: Any, operator: Any) -> None:
+    case = _case(operator)
+    response = client.post(
+        reverse("desk:case_recategorise", args=[case.pk]),
+        {"version": case.version, "category": "guideline", "severity": "low"},
+        HTTP_HX_REQUEST="true",
+    )
+    panel = response.content.decode()
+    assert response.status_code == 200 and 'id="case-panel"' in panel
+    assert "期限を計算し直しました" in panel and "ガイドライン第6.0版・立入検査の質問" in panel
+    case.refresh_from_db()
+    assert (case.category, case.severity) == ("guideline", "low")
+
+
 def test_a_note_and_a_message_without_htmx_redirect_back(client: Any, operator: Any) -> None:
     case = _case(operator)
     response = client.post(
@@ -137,6 +155,53 @@ def test_queue_and_breaches_show_the_sla_state(client: Any, operator: Any) -> No
     assert late.reference in queue and fresh.reference in queue and "期限超過" in queue
     breaches = client.get(reverse("desk:breaches")).content.decode()
     assert late.reference in breaches and fresh.reference not in breaches
+
+
+def test_the_queue_runs_the_same_queries_for_any_number_of_rows(client: Any, operator: Any) -> None:
+    """No query per row: the page costs the same with 2 cases as with 12."""
+    facility = factories.FacilityFactory()
+    for _n in range(2):
+        _case(operator, facility)
+    client.get(reverse("desk:queue"), {"tier": "1"})  # warm: sessions, caches
+    cache.clear()  # measure the rendering, not the shared rows (desk.queue_cache)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("desk:queue"), {"tier": "1"})
+    for _n in range(10):
+        _case(operator, factories.FacilityFactory())
+    cache.clear()
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("desk:queue"), {"tier": "1"}).content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert "未完了の相談は 12 件です。" in page
+
+
+@time_machine.travel(dt.datetime(2026, 11, 30, 10, 0, 5, tzinfo=DESK_TIME_ZONE), tick=False)
+def test_operators_share_rendered_rows_until_a_case_changes(client: Any, operator: Any) -> None:
+    first = _case(operator)
+    url = reverse("desk:queue")
+    assert first.reference in client.get(url, {"tier": "1"}).content.decode()
+    other = factories.staff_user(Role.DESK_TIER1)
+    client.force_login(other)
+    with CaptureQueriesContext(connection) as shared:
+        client.get(url, {"tier": "1"}, HTTP_HX_REQUEST="true")
+    assert not any("desk_case" in q["sql"] for q in shared.captured_queries), [
+        q["sql"][:150] for q in shared.captured_queries
+    ]
+    second = _case(operator)  # a change: the next page is rendered afresh
+    rows = client.get(url, {"tier": "1"}, HTTP_HX_REQUEST="true").content.decode()
+    assert second.reference in rows and first.reference in rows
+    seen = AuditEvent.objects.filter(action="desk.case.list", actor_id=other.pk)
+    assert seen.count() == 2  # each look at the queue is in the audit trail, cached or not
+
+
+def test_a_long_queue_is_counted_up_to_the_cap(
+    client: Any, operator: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    for _n in range(5):
+        _case(operator)
+    page = client.get(reverse("desk:queue"), {"tier": "1"}).content.decode()
+    assert "未完了の相談は 3 件以上あります。" in page
 
 
 def test_tenants_and_other_staff_are_refused_the_operator_screens(client: Any) -> None:

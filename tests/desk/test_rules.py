@@ -19,6 +19,8 @@ from medcyber.desk.rules import (
     desk_time_between,
     is_open,
     next_opening,
+    pauses_from,
+    resolution_due,
     sla_state,
     target_for,
 )
@@ -163,6 +165,55 @@ def test_due_soon_counts_desk_time_only() -> None:
     )
 
 
+# --- the resolution clock stops while the desk waits for the member -----------------------
+def test_a_pause_moves_the_due_time_by_the_desk_time_it_took() -> None:
+    # 240 desk minutes from 10:00 fall due at 14:00; waiting 11:00–13:00 stops the clock
+    start = at(2026, 11, 30, 10)
+    paused = [(at(2026, 11, 30, 11), at(2026, 11, 30, 13))]
+    assert resolution_due(PROGRAMME, start, 240 * MINUTE) == at(2026, 11, 30, 14)
+    assert resolution_due(PROGRAMME, start, 240 * MINUTE, paused) == at(2026, 11, 30, 16)
+
+
+def test_a_pause_over_the_night_counts_desk_hours_only() -> None:
+    # waiting from 20:00 to 07:00 the next day stops 1 h 20:00–21:00 and 1 h 06:00–07:00
+    start = at(2026, 11, 30, 18)
+    paused = [(at(2026, 11, 30, 20), at(2026, 12, 1, 7))]
+    assert resolution_due(PROGRAMME, start, 240 * MINUTE) == at(2026, 12, 1, 7)
+    assert resolution_due(PROGRAMME, start, 240 * MINUTE, paused) == at(2026, 12, 1, 9)
+
+
+def test_a_pause_after_the_breach_does_not_undo_it() -> None:
+    start = at(2026, 11, 30, 10)
+    late = [(at(2026, 11, 30, 15), at(2026, 11, 30, 18))]
+    assert resolution_due(PROGRAMME, start, 240 * MINUTE, late) == at(2026, 11, 30, 14)
+
+
+def test_a_pause_may_not_end_before_it_begins() -> None:
+    with pytest.raises(ValueError, match="pause"):
+        resolution_due(
+            PROGRAMME, at(2026, 11, 30, 10), MINUTE, [(at(2026, 11, 30, 12), at(2026, 11, 30, 11))]
+        )
+
+
+def test_pauses_are_read_from_the_status_changes() -> None:
+    changes = [
+        (at(2026, 11, 30, 10), "new", "in_progress"),
+        (at(2026, 11, 30, 11), "in_progress", "waiting_member"),
+        (at(2026, 11, 30, 13), "waiting_member", "in_progress"),
+        (at(2026, 11, 30, 14), "in_progress", "waiting_member"),  # still waiting: left out
+    ]
+    assert pauses_from(changes, "waiting_member") == [(at(2026, 11, 30, 11), at(2026, 11, 30, 13))]
+
+
+def test_a_paused_clock_shows_paused_unless_it_was_late_already() -> None:
+    due, target = at(2026, 11, 30, 14), 240 * MINUTE
+    now = at(2026, 11, 30, 20)  # past the due time, but the desk is waiting for the member
+    waiting = sla_state(PROGRAMME, due=due, target=target, now=now, paused_at=at(2026, 11, 30, 12))
+    assert waiting is SlaState.PAUSED
+    late = sla_state(PROGRAMME, due=due, target=target, now=now, paused_at=at(2026, 11, 30, 15))
+    assert late is SlaState.BREACHED
+
+
 # --- hypothesis against a minute-by-minute reference -----------------------------------------
 def ref_open(schedule: DeskSchedule, minute: dt.datetime) -> bool:
     local = minute.astimezone(TZ)
@@ -261,3 +312,44 @@ def test_next_opening_matches_the_reference(schedule: DeskSchedule, start: dt.da
     opening = next_opening(schedule, start)
     assert opening == ref_next_opening(schedule, start)
     assert is_open(schedule, opening)
+
+
+def ref_add_paused(
+    schedule: DeskSchedule,
+    start: dt.datetime,
+    minutes: int,
+    pauses: list[tuple[dt.datetime, dt.datetime]],
+) -> dt.datetime:
+    """Minute by minute: a minute counts when the desk is open and no pause covers it."""
+    if minutes == 0:
+        return start
+    count, t = 0, start
+    while True:
+        if ref_open(schedule, t) and not any(p <= t < r for p, r in pauses):
+            count += 1
+            if count == minutes:
+                return t + MINUTE
+        t += MINUTE
+
+
+@st.composite
+def pause_lists(draw: st.DrawFn, start: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Up to three pauses after ``start``, in order, not overlapping (gaps and lengths in
+    minutes; a gap of 0 makes a pause begin as the previous one ends)."""
+    pauses, t = [], start
+    for _n in range(draw(st.integers(0, 3))):
+        begins = t + draw(st.integers(0, 24 * 60)) * MINUTE
+        ends = begins + draw(st.integers(0, 24 * 60)) * MINUTE
+        pauses.append((begins, ends))
+        t = ends
+    return pauses
+
+
+@settings(max_examples=80, deadline=None)
+@given(schedule=schedules, start=moments, minutes=st.integers(0, 12 * 60), data=st.data())
+def test_resolution_due_with_pauses_matches_the_reference(
+    schedule: DeskSchedule, start: dt.datetime, minutes: int, data: st.DataObject
+) -> None:
+    pauses = data.draw(pause_lists(start))
+    due = resolution_due(schedule, start, minutes * MINUTE, pauses)
+    assert due == ref_add_paused(schedule, start, minutes, pauses)

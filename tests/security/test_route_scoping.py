@@ -573,6 +573,8 @@ ROUTE_RULES: dict[str, Rule] = {
     "desk:web_intake": Rule(allowed=TENANT_ROLES, refused=(403,), absent=True),
     "desk:my_case": Rule(kwargs=_case_b, allowed=NO_ROLES, refused=(403, 404)),
     "desk:my_case_reply": Rule(kwargs=_case_b, allowed=NO_ROLES, refused=(403, 404), method="post"),
+    "desk:case_recategorise": _case_action(),
+    "desk:case_attach": _case_action(),
     # incidents: lists show only what the role may see (tenants: their own, so ``refused=200``
     # with the other tenant absent); staff who see every facility see every incident
     "incidents:list": Rule(allowed=ALL_FACILITIES_ROLES, refused=(200,)),

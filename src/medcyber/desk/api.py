@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja import Status as HttpStatus
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -108,7 +109,7 @@ def get_desk_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 
 @router.post("", response={201: CaseOut}, summary="Open a case (desk: a call; members: a web case)")
-def create_desk_case(request: HttpRequest, payload: CaseIn) -> tuple[int, Case]:
+def create_desk_case(request: HttpRequest, payload: CaseIn) -> HttpStatus[Case]:
     user: Any = request.user
     operator = works_cases(user)
     if user.is_programme_staff and not operator:
@@ -139,13 +140,13 @@ def create_desk_case(request: HttpRequest, payload: CaseIn) -> tuple[int, Case]:
         description=data["description"],
         now=timezone.now(),
     )
-    return 201, case
+    return HttpStatus(201, case)
 
 
 @router.post("/{case_id}/messages", response={201: CaseDetailOut}, summary="Add a message")
 def add_desk_case_message(
     request: HttpRequest, case_id: int, payload: MessageIn
-) -> tuple[int, dict[str, Any]]:
+) -> HttpStatus[dict[str, Any]]:
     case = _case(request, case_id)
     user: Any = request.user
     if user.is_programme_staff and not works_cases(user):
@@ -156,4 +157,4 @@ def add_desk_case_message(
         )
     except services.CaseError as exc:
         raise HttpError(400, str(exc)) from None
-    return 201, _detail(request, case)
+    return HttpStatus(201, _detail(request, case))

@@ -77,6 +77,7 @@ class EventKind(models.TextChoices):
     REFERRED = "referred", _("専門事業者の紹介")
     REFERRAL_OUTCOME = "referral_outcome", _("紹介の結果")
     INCIDENT = "incident", _("インシデントとして登録")
+    QUARANTINED = "quarantined", _("ウイルスを検出（ファイルは隔離）")
 
 
 class PartnerKind(models.TextChoices):

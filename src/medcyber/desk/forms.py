@@ -109,6 +109,20 @@ class WebIntakeForm(CaseDetailsForm):
         return list(files)
 
 
+class AttachForm(forms.Form):
+    """An operator adds files to a case (what a member e-mailed or handed over)."""
+
+    attachments = MultipleFileField(label=_("添付ファイル（画面の写真、ログなど）"))
+
+    def clean_attachments(self) -> list[Any]:
+        files = self.cleaned_data.get("attachments") or []
+        if len(files) > MAX_ATTACHMENTS:
+            raise forms.ValidationError(
+                _("添付できるファイルは%(n)d個までです。") % {"n": MAX_ATTACHMENTS}
+            )
+        return list(files)
+
+
 class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -123,6 +137,13 @@ class StatusForm(VersionedForm):
         cast(forms.ChoiceField, self.fields["status"]).choices = [
             (v, label) for v, label in Status.choices if v in allowed
         ]
+
+
+class RecategoriseForm(VersionedForm):
+    """Correct the category or severity; the deadlines follow (DESK-3)."""
+
+    category = forms.ChoiceField(label=_("相談の種類"), choices=Category.choices)
+    severity = forms.ChoiceField(label=_("緊急度"), choices=Severity.choices)
 
 
 class AssignForm(VersionedForm):

@@ -17,6 +17,7 @@ from medcyber.core.scoping import ScopedQuerySet, UnscopedManager, facilities_vi
 
 from . import rules
 from .choices import (
+    OPEN_STATUSES,
     Category,
     Channel,
     ConsentMethod,
@@ -132,8 +133,6 @@ class CaseQuerySet(ScopedQuerySet["Case"]):
         return self.filter(Q(facility__in=ids) | Q(reported_by=user))
 
     def open(self) -> Self:
-        from .choices import OPEN_STATUSES
-
         return self.filter(status__in=OPEN_STATUSES)
 
 
@@ -192,8 +191,20 @@ class Case(AuditedModel):
     out_of_hours = models.BooleanField(_("受付時間外の受付"), default=False)
     first_response_due = models.DateTimeField(_("初回応答の期限"))
     resolution_due = models.DateTimeField(_("解決の期限"))
+    resolution_paused_at = models.DateTimeField(
+        _("解決の期限の停止日時"),
+        null=True,
+        blank=True,
+        help_text=_("会員の回答待ちの間は解決の期限の時計が止まります。"),
+    )
     first_responded_at = models.DateTimeField(_("初回応答日時"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("解決日時"), null=True, blank=True)
+    virus_found_at = models.DateTimeField(
+        _("ウイルス検出日時"),
+        null=True,
+        blank=True,
+        help_text=_("添付されたファイルからウイルスが見つかった日時（ファイルは保存されません）。"),
+    )
     version = models.PositiveIntegerField(_("版"), default=1)
     created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
@@ -209,6 +220,12 @@ class Case(AuditedModel):
             models.Index(fields=["tier", "status", "resolution_due"]),
             models.Index(fields=["status", "first_response_due"]),
             models.Index(fields=["facility", "received_at"]),
+            # the operators' queues: open cases of a tier, nearest deadline first
+            models.Index(
+                fields=["tier", "resolution_due", "id"],
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+                name="desk_case_open_queue",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -217,6 +234,13 @@ class Case(AuditedModel):
     @property
     def reference(self) -> str:
         return f"D-{self.pk:06d}" if self.pk else "D-"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Every saved case makes the operators' queues render again (desk.queue_cache)."""
+        from .queue_cache import case_changed
+
+        super().save(*args, **kwargs)
+        case_changed()
 
 
 class CaseEventQuerySet(ScopedQuerySet["CaseEvent"]):
@@ -257,6 +281,12 @@ class CaseEvent(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def resolution_due_moved_to(self) -> dt.datetime | None:
+        """The new resolution deadline when this status change ended a wait for the member."""
+        moved = self.data.get("resolution_due") if self.kind == EventKind.STATUS else None
+        return dt.datetime.fromisoformat(moved["new"]) if moved else None
 
     @property
     def new_status_label(self) -> str:

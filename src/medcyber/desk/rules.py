@@ -151,6 +151,7 @@ class SlaState(enum.StrEnum):
     DUE_SOON = "due_soon"
     BREACHED = "breached"
     MET = "met"
+    PAUSED = "paused"  # the resolution clock while the desk waits for the member
 
 
 @dataclass(frozen=True)
@@ -189,13 +190,63 @@ def sla_state(
     target: dt.timedelta,
     now: dt.datetime,
     done_at: dt.datetime | None = None,
+    paused_at: dt.datetime | None = None,
 ) -> SlaState:
-    """Where one clock stands: met or breached once stopped, else on time, due soon or
+    """Where one clock stands: met or breached once stopped; paused while ``paused_at`` says
+    the desk waits for the member (unless it was late already); else on time, due soon or
     breached at ``now`` (the desk time left counts desk hours only)."""
     if done_at is not None:
         return SlaState.MET if done_at <= due else SlaState.BREACHED
+    if paused_at is not None:
+        return SlaState.BREACHED if paused_at >= due else SlaState.PAUSED
     if now >= due:
         return SlaState.BREACHED
     if desk_time_between(schedule, now, due) <= due_soon_margin(target):
         return SlaState.DUE_SOON
     return SlaState.ON_TIME
+
+
+# --- pauses of the resolution clock ------------------------------------------------------------
+#: A pause of the resolution clock: from when the case started waiting for the member until
+#: it stopped waiting.
+Pause = tuple[dt.datetime, dt.datetime]
+
+
+def resolution_due(
+    schedule: DeskSchedule,
+    start: dt.datetime,
+    target: dt.timedelta,
+    pauses: Sequence[Pause] = (),
+) -> dt.datetime:
+    """When the resolution clock falls due: ``target`` of desk time from ``start``, not
+    counting the desk time inside ``pauses`` (while the desk waited for the member).
+
+    A pause that begins once the clock has already fallen due moves nothing: the breach
+    stands. Pauses must not overlap (a case waits for its member once at a time).
+    """
+    _require_aware(start)
+    due = add_desk_time(schedule, start, target)
+    for paused, resumed in sorted(pauses):
+        _require_aware(paused, resumed)
+        if resumed < paused:
+            raise ValueError("a pause cannot end before it begins")
+        paused = max(paused, start)
+        if paused < due and paused < resumed:
+            # the desk time still left when the clock stopped runs again from the resumption
+            due = add_desk_time(schedule, resumed, desk_time_between(schedule, paused, due))
+    return due
+
+
+def pauses_from(changes: Sequence[tuple[dt.datetime, str, str]], waiting: str) -> list[Pause]:
+    """The closed pauses in a case's status changes (``(when, old, new)``, in order): each
+    runs from entering the ``waiting`` status until leaving it. A pause still running is left
+    out (its end is not known yet)."""
+    pauses: list[Pause] = []
+    began: dt.datetime | None = None
+    for when, old, new in changes:
+        if new == waiting and old != waiting:
+            began = when
+        elif old == waiting and new != waiting and began is not None:
+            pauses.append((began, when))
+            began = None
+    return pauses

@@ -5,17 +5,31 @@ case meanwhile, :class:`CaseConflict` says so and nothing is overwritten."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import zipfile
 from typing import Any
 
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from medcyber.accounts.roles import Role
-from medcyber.core.documents import ALL_TYPES, store_upload
+from medcyber.core.documents import ALL_TYPES, DocumentRejected, store_upload
+from medcyber.core.documents.filetypes import ZIP_MAGIC
+from medcyber.core.documents.services import clean_file_name
 from medcyber.registry.models import Facility, Member
 
 from . import queries, rules
-from .choices import OPEN_STATUSES, TRANSITIONS, Channel, EventKind, Status, Tier
+from .choices import (
+    OPEN_STATUSES,
+    TRANSITIONS,
+    Category,
+    Channel,
+    EventKind,
+    Severity,
+    Status,
+    Tier,
+)
 from .models import (
     Answer,
     Case,
@@ -161,16 +175,24 @@ def attach_files(
     """Store files on a case (checked, scanned, encrypted); call outside a transaction.
 
     Raises ``DocumentRejected`` for the first file that may not be kept; files before it stay.
+    A file clamd finds infected is never stored (core.documents refuses it and audits it):
+    the case is flagged and its timeline says which file and what was found.
     """
     added = []
     for file in files:
-        document = store_upload(
-            file,
-            purpose="desk_attachment",
-            owner=by,
-            facility=case.facility,
-            allowed_types=ATTACHMENT_TYPES,
-        )
+        refuse_archive_bomb(file)
+        try:
+            document = store_upload(
+                file,
+                purpose="desk_attachment",
+                owner=by,
+                facility=case.facility,
+                allowed_types=ATTACHMENT_TYPES,
+            )
+        except DocumentRejected as refused:
+            if refused.reason == "infected":
+                flag_infected_file(case, by=by, file=file, signature=refused.signature, now=now)
+            raise
         with transaction.atomic():
             attachment = CaseAttachment.objects.create(case=case, document=document)
             _event(
@@ -184,6 +206,85 @@ def attach_files(
             )
         added.append(attachment)
     return added
+
+
+#: An attachment that is a ZIP (an .xlsx or .docx is one) may expand to at most this much, at
+#: most this many times its own size, and may not hold another archive: a "zip bomb" meant
+#: to exhaust whoever opens it (an operator's Excel, a forensic firm's tools) is refused.
+ARCHIVE_MAX_EXPANDED_BYTES = 200 * 1024 * 1024
+ARCHIVE_MAX_RATIO = 100
+ARCHIVE_MAX_MEMBERS = 10_000
+NESTED_ARCHIVE_SUFFIXES = (
+    ".zip",
+    ".7z",
+    ".rar",
+    ".gz",
+    ".tgz",
+    ".bz2",
+    ".xz",
+    ".tar",
+    ".cab",
+    ".lzh",
+)
+
+
+def refuse_archive_bomb(file: Any) -> None:
+    """Raise ``DocumentRejected`` for a ZIP whose directory promises a bomb. Reads only the
+    ZIP's central directory (no member is expanded), then rewinds the file."""
+    file.seek(0)
+    head = file.read(4)
+    file.seek(0)
+    if head != ZIP_MAGIC:
+        return
+    refused = DocumentRejected(
+        _("圧縮ファイルの展開後の大きさや入れ子の構造が異常なため、受け付けられません。"),
+        reason="archive_bomb",
+    )
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not readable as a ZIP: the type check refuses it
+    finally:
+        file.seek(0)
+    expanded = sum(member.file_size for member in members)
+    size = getattr(file, "size", None) or 1
+    if (
+        len(members) > ARCHIVE_MAX_MEMBERS
+        or expanded > ARCHIVE_MAX_EXPANDED_BYTES
+        or expanded > ARCHIVE_MAX_RATIO * max(size, 1)
+        or any(m.filename.lower().endswith(NESTED_ARCHIVE_SUFFIXES) for m in members)
+    ):
+        raise refused
+
+
+def flag_infected_file(case: Case, *, by: Any, file: Any, signature: str, now: dt.datetime) -> Case:
+    """Flag the case: a file sent with it carried malware. The bytes were never stored; the
+    timeline keeps the name, the signature and the SHA-256 (to match the sample later)."""
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in file.chunks():
+        digest.update(chunk)
+    name = clean_file_name(file.name or "")
+    with transaction.atomic():
+        case = _locked(case, None)
+        if case.virus_found_at is None:
+            case.virus_found_at = now
+        _event(
+            case,
+            EventKind.QUARANTINED,
+            by,
+            now,
+            internal=False,
+            text=_(
+                "「%(name)s」からウイルス（%(signature)s）が検出されました。ファイルは保存していません。"
+            )
+            % {"name": name, "signature": signature},
+            file_name=name,
+            signature=signature,
+            sha256=digest.hexdigest(),
+        )
+        return _saved(case)
 
 
 def match_caller(
@@ -212,6 +313,62 @@ def match_caller(
         return _saved(case)
 
 
+# --- SLA clocks ------------------------------------------------------------------------------
+def _resolution_pauses(
+    case: Case, pending: tuple[dt.datetime, str, str] | None = None
+) -> list[rules.Pause]:
+    """The times the case waited for its member, read from its timeline's status changes
+    (and ``pending``, a change about to be written)."""
+    changes = [
+        (event.occurred_at, event.data.get("old", ""), event.data.get("new", ""))
+        for event in CaseEvent.unscoped.filter(case=case, kind=EventKind.STATUS).order_by(
+            "occurred_at", "pk"
+        )
+    ]
+    return rules.pauses_from([*changes, *([pending] if pending else [])], Status.WAITING_MEMBER)
+
+
+def _recompute_due_times(
+    case: Case, now: dt.datetime, pending: tuple[dt.datetime, str, str] | None = None
+) -> None:
+    """Both deadlines again from the receipt, with the case's current category and severity
+    and every finished wait for the member (the resolution clock stood still meanwhile)."""
+    schedule = queries.desk_schedule(now)
+    target = rules.target_for(queries.sla_targets(), case.category, case.severity)
+    case.first_response_due = rules.add_desk_time(schedule, case.received_at, target.first_response)
+    case.resolution_due = rules.resolution_due(
+        schedule, case.received_at, target.resolution, _resolution_pauses(case, pending)
+    )
+
+
+def _set_status(case: Case, status: str, *, by: Any, now: dt.datetime, text: str = "") -> None:
+    """Change the status with its timeline line; waiting for the member stops the resolution
+    clock, and leaving that wait starts it again with the due time moved on."""
+    old = case.status
+    case.status = status
+    if status == Status.RESOLVED:
+        case.resolved_at = now
+    elif status == Status.REOPENED:
+        case.resolved_at = None
+    if status not in OPEN_STATUSES and case.first_responded_at is None:
+        case.first_responded_at = now
+    moved: dict[str, Any] = {}
+    if status == Status.WAITING_MEMBER:
+        case.resolution_paused_at = now
+    elif old == Status.WAITING_MEMBER:
+        case.resolution_paused_at = None
+        before = case.resolution_due
+        _recompute_due_times(case, now, pending=(now, old, status))
+        if case.resolution_due != before:
+            moved = {
+                "resolution_due": {
+                    "old": before.isoformat(),
+                    "new": case.resolution_due.isoformat(),
+                }
+            }
+    _event(case, EventKind.STATUS, by, now, internal=False, text=text, old=old, new=status, **moved)
+
+
 # --- workflow --------------------------------------------------------------------------------
 def change_status(
     case: Case, *, by: Any, status: str, version: int | None, now: dt.datetime, text: str = ""
@@ -224,16 +381,70 @@ def change_status(
                 _("「%(old)s」から「%(new)s」には変更できません。")
                 % {"old": Status(case.status).label, "new": Status(status).label}
             )
-        old = case.status
-        case.status = status
-        if status == Status.RESOLVED:
-            case.resolved_at = now
-        elif status == Status.REOPENED:
-            case.resolved_at = None
-        if status not in OPEN_STATUSES and case.first_responded_at is None:
-            case.first_responded_at = now
-        _event(case, EventKind.STATUS, by, now, internal=False, text=text, old=old, new=status)
+        _set_status(case, status, by=by, now=now, text=text)
         return _saved(case)
+
+
+def recategorise(
+    case: Case,
+    *,
+    by: Any,
+    category: str,
+    severity: str,
+    version: int | None,
+    now: dt.datetime,
+) -> Case:
+    """Correct a case's category or severity once the desk knows more; both deadlines are
+    worked out again from the receipt with the new targets, and the timeline says so."""
+    _require_operator(by)
+    with transaction.atomic():
+        case = _locked(case, version)
+        if (case.category, case.severity) == (category, severity):
+            raise CaseError(_("相談の種類も緊急度も変わっていません。"))
+        old = {
+            "category": case.category,
+            "severity": case.severity,
+            "first_response_due": case.first_response_due.isoformat(),
+            "resolution_due": case.resolution_due.isoformat(),
+        }
+        case.category, case.severity = category, severity
+        _recompute_due_times(case, now)
+        new = {
+            "category": category,
+            "severity": severity,
+            "first_response_due": case.first_response_due.isoformat(),
+            "resolution_due": case.resolution_due.isoformat(),
+        }
+        _event(case, EventKind.DETAILS, by, now, text=_details_text(old, case), old=old, new=new)
+        return _saved(case)
+
+
+def _details_text(old: dict[str, str], case: Case) -> str:
+    """The timeline's words for a re-categorisation: what changed and the new deadlines."""
+    parts = []
+    if old["category"] != case.category:
+        parts.append(
+            _("相談の種類: %(old)s → %(new)s")
+            % {"old": Category(old["category"]).label, "new": Category(case.category).label}
+        )
+    if old["severity"] != case.severity:
+        parts.append(
+            _("緊急度: %(old)s → %(new)s")
+            % {"old": Severity(old["severity"]).label, "new": Severity(case.severity).label}
+        )
+    parts.append(
+        _("期限を計算し直しました（初回応答 %(first)s、解決 %(resolution)s）。")
+        % {
+            "first": _when(case.first_response_due),
+            "resolution": _when(case.resolution_due),
+        }
+    )
+    return "\n".join(parts)
+
+
+def _when(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{formats.date_format(local, 'DATE_FORMAT')} {local:%H:%M}"
 
 
 def _may_work_tier(user: Any, tier: int) -> bool:
@@ -349,7 +560,9 @@ def send_message(
         if from_desk and case.first_responded_at is None:
             case.first_responded_at = now
         if not from_desk and case.status == Status.WAITING_MEMBER:
-            case.status = Status.IN_PROGRESS
+            _set_status(
+                case, Status.IN_PROGRESS, by=by, now=now, text=_("会員から回答がありました。")
+            )
         linked = {"answer": answer.pk, "answer_title": answer.title} if answer else {}
         _event(
             case,

@@ -13,33 +13,38 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from medcyber.accounts.models import User
 from medcyber.accounts.roles import Role
 from medcyber.core import audit
+from medcyber.core.documents import DocumentRejected
 
-from . import answers, callers, queries, services
+from . import answers, callers, queries, queue_cache, services
 from .choices import Channel, PartnerKind, Tier
 from .forms import (
     AssignForm,
+    AttachForm,
     MatchForm,
     MessageForm,
     OutcomeForm,
     PhoneIntakeForm,
     ReasonForm,
+    RecategoriseForm,
     ReferForm,
     StatusForm,
     TextForm,
 )
 from .guidance import guidance_for
 from .models import Answer, Case, Referral, ReferralPartner, sees_all_cases, works_cases
+from .rows import queue_rows
 
 PAGE_SIZE = 50
 
@@ -99,14 +104,31 @@ def queue(request: HttpRequest) -> HttpResponse:
         else (Tier.TIER1 if request.GET.get("tier") == "1" else default_tier)
     )
     mine = request.GET.get("mine") == "1"
-    page = Paginator(queries.queue(request.user, tier, mine=mine), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    cache_key = queue_cache.key(
+        tier=int(tier), user_pk=request.user.pk if mine else None, query=request.GET.urlencode()
     )
-    rows = queries.with_sla(list(page.object_list), timezone.now())
-    audit.record_list_view(Case, [c.pk for c, _sla in rows], tier=int(tier), page=page.number)
-    context = {"page": page, "rows": rows, "tier": tier, "mine": mine, "tiers": queries.TIERS}
-    template = "desk/_queue_rows.html" if _htmx(request) else "desk/queue.html"
-    return render(request, template, context)
+    rendered = queue_cache.get(cache_key)
+    if rendered is None:
+        paginator = queries.QueuePaginator(queries.queue(request.user, tier, mine=mine), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        rows = queue_rows(queries.with_sla(list(page.object_list), timezone.now()))
+        context = {"page": page, "rows": rows, "tier": tier, "mine": mine}
+        rendered = {
+            "html": render_to_string("desk/_queue_rows.html", context, request=request),
+            "ids": [row["pk"] for row in rows],
+            "page": page.number,
+        }
+        queue_cache.put(cache_key, rendered)
+    audit.record_list_view(Case, rendered["ids"], tier=int(tier), page=rendered["page"])
+    if _htmx(request):
+        return HttpResponse(rendered["html"])
+    context = {
+        "queue_html": mark_safe(rendered["html"]),  # noqa: S308 - rendered by our template
+        "tier": tier,
+        "mine": mine,
+        "tiers": queries.TIERS,
+    }
+    return render(request, "desk/queue.html", context)
 
 
 @require_GET
@@ -114,11 +136,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 def breaches(request: HttpRequest) -> HttpResponse:
     _require_case_role(request.user)
     now = timezone.now()
-    page = Paginator(queries.breaches(request.user, now), PAGE_SIZE).get_page(
+    page = queries.QueuePaginator(queries.breaches(request.user, now), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = queries.with_sla(list(page.object_list), now)
-    audit.record_list_view(Case, [c.pk for c, _sla in rows], view="breaches", page=page.number)
+    rows = queue_rows(queries.with_sla(list(page.object_list), now))
+    audit.record_list_view(Case, [row["pk"] for row in rows], view="breaches", page=page.number)
     return render(request, "desk/breaches.html", {"page": page, "rows": rows})
 
 
@@ -176,6 +198,10 @@ def _panel_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, 
         "may_work": works_cases(request.user),
         "may_deescalate": _is_tier2(request.user),
         "status_form": forms.get("status_form") or StatusForm(initial=version, current=case.status),
+        "recategorise_form": forms.get("recategorise_form")
+        or RecategoriseForm(
+            initial={**version, "category": case.category, "severity": case.severity}
+        ),
         "assign_form": forms.get("assign_form")
         or AssignForm(initial={**version, "assignee": case.assignee_id}, operators=_operators()),
         "reason_form": forms.get("reason_form") or ReasonForm(initial=version),
@@ -249,6 +275,22 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
     _require_operator(request.user)
     current = _case(request, pk).status
     return _act(request, pk, StatusForm, "status_form", do, current=current)
+
+
+@require_POST
+@login_required
+def case_recategorise(request: HttpRequest, pk: int) -> HttpResponse:
+    def do(case: Case, data: dict[str, Any]) -> Case:
+        return services.recategorise(
+            case,
+            by=request.user,
+            category=data["category"],
+            severity=data["severity"],
+            version=data["version"],
+            now=timezone.now(),
+        )
+
+    return _act(request, pk, RecategoriseForm, "recategorise_form", do)
 
 
 @require_POST
@@ -372,6 +414,29 @@ def case_refer(request: HttpRequest, pk: int) -> HttpResponse:
         return _case(request, case.pk)
 
     return _act(request, pk, ReferForm, "refer_form", do, partners=list(partners.values()))
+
+
+@require_POST
+@login_required
+def case_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    """Files an operator adds to a case: checked, scanned and encrypted like the members'
+    (an infected file flags the case and is never stored)."""
+    _require_operator(request.user)
+    case = _case(request, pk)
+    form = AttachForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("添付するファイルを選んでください。"))
+        return redirect("desk:case", pk=case.pk)
+    files = form.cleaned_data["attachments"]
+    try:
+        services.attach_files(case, by=request.user, files=files, now=timezone.now())
+    except DocumentRejected as exc:
+        messages.error(
+            request, _("添付ファイルを受け付けられませんでした: %(reason)s") % {"reason": exc}
+        )
+    else:
+        messages.success(request, _("ファイルを添付しました。"))
+    return redirect("desk:case", pk=case.pk)
 
 
 @require_POST
