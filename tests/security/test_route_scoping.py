@@ -697,6 +697,8 @@ ROUTE_RULES: dict[str, Rule] = {
         ok=(302,),
     ),
     "portal:alert_new": Rule(allowed=CONTENT_EDITORS, refused=(403,)),
+    # the language switch (a GET form): called without a language it is 404 for everyone
+    "portal:language": Rule(public=True, ok=(404,)),
     # claims: tenants see their own claims only; the desk claims for members; reviewers review
     "claims:list": Rule(allowed=ALL_FACILITIES_ROLES, refused=(200,)),
     "claims:create": Rule(kwargs=_claim_incident_b, allowed=CLAIM_DESK, refused=(403, 404)),

@@ -14,13 +14,13 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from medcyber.core import fulltext
 
 from .audience import audiences_for_level, reader_level
-from .models import Alert, Category, ContentItem, ContentKind, ReaderVisit
+from .models import Alert, Category, ContentItem, ContentKind, ContentStatus, ReaderVisit
 from .services import generation
 
 PAGE_SIZE = 20
@@ -60,9 +60,8 @@ def reading_list(
     item they explain."""
     level = reader_level(user)
     checklist_item = checklist_item[:20]
-    key = (
-        f"portal:list:{generation()}:{level}:{kind}:{category_slug}:{checklist_item}:{page_number}"
-    )
+    where = f"{kind}:{category_slug}:{checklist_item}:{page_number}"
+    key = f"portal:list:{reader_version()}:{level}:{where}"
     cached = cache.get(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
@@ -107,7 +106,7 @@ def item_page(user: Any, pk: int) -> ItemPage:
     """A published item the user may read, its tags and related items;
     ``ContentItem.DoesNotExist`` otherwise."""
     level = reader_level(user)
-    key = f"portal:item:{generation()}:{level}:{pk}"
+    key = f"portal:item:{reader_version()}:{level}:{pk}"
     cached = cache.get(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
@@ -181,17 +180,60 @@ def new_since(user: Any, now: dt.datetime | None = None) -> dt.datetime | None:
     return visit.previous_visit_at
 
 
-def current_alerts(user: Any, now: dt.datetime | None = None) -> list[Alert]:
-    """The alerts to show the user as banners now."""
-    now = now or timezone.now()
-    level = reader_level(user)
-    key = f"portal:alerts:{generation()}:{level}"
+def _unended_alerts(now: dt.datetime) -> list[Alert]:
+    """Every alert not ended yet (showing or scheduled), kept under the content generation:
+    each request then picks the ones showing at its own minute, so a banner appears and
+    disappears on time without a write."""
+    key = f"portal:alerts:{generation()}"
     alerts = cache.get(key)
     if alerts is None:
-        alerts = list(Alert.objects.filter(starts_at__lte=now, ends_at__gt=now))
+        alerts = list(Alert.objects.filter(ends_at__gt=now))
         cache.set(key, alerts, CACHE_SECONDS)
+    return alerts  # type: ignore[no-any-return]
+
+
+def current_alerts(user: Any, now: dt.datetime | None = None) -> list[Alert]:
+    """The alerts to show the user as banners now."""
+    return alerts_for_level(reader_level(user), now)
+
+
+def alerts_for_level(level: str, now: dt.datetime | None = None) -> list[Alert]:
+    now = now or timezone.now()
     reached = set(audiences_for_level(level))
-    return [a for a in alerts if reached.intersection(a.audiences) and a.ends_at > now]
+    return [
+        a
+        for a in _unended_alerts(now)
+        if a.starts_at <= now < a.ends_at and reached.intersection(a.audiences)
+    ]
+
+
+def alert_version(level: str, now: dt.datetime | None = None) -> str:
+    """Which banners a reader of ``level`` sees now, as a short string for cache keys."""
+    return ".".join(str(a.pk) for a in alerts_for_level(level, now)) or "-"
+
+
+def _publication_times() -> list[float]:
+    """The latest publication time already come and those still to come, cached under the
+    generation. The latest past one is in the list so that a refill after a scheduled time
+    has come gives the same :func:`reader_version` as before it."""
+    key = f"portal:scheduled:{generation()}"
+    times = cache.get(key)
+    if times is None:
+        now = timezone.now()
+        published = ContentItem.objects.filter(status=ContentStatus.PUBLISHED)
+        latest = published.filter(publish_at__lte=now).aggregate(at=Max("publish_at"))["at"]
+        future = published.filter(publish_at__gt=now).values_list("publish_at", flat=True)
+        times = sorted(at.timestamp() for at in [latest, *future] if at is not None)
+        cache.set(key, times, CACHE_SECONDS)
+    return times  # type: ignore[no-any-return]
+
+
+def reader_version(now: dt.datetime | None = None) -> str:
+    """What readers may see, as a cache key part: the content generation and the latest
+    publication time that has come (so a scheduled item appears on time, without a write)."""
+    stamp = (now or timezone.now()).timestamp()
+    come = max((at for at in _publication_times() if at <= stamp), default=0.0)
+    return f"{generation()}.{come:.0f}"
 
 
 def administered_facilities(user: Any) -> list[Any]:

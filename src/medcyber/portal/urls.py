@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import editor_views, practice_views, registration_views, views
+from . import editor_views, page_cache, practice_views, registration_views, views
 
 app_name = "portal"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("items/<int:pk>/", views.item_detail, name="item"),
     path("items/<int:pk>/pdf/", views.journal_pdf, name="journal_pdf"),
     path("search/", views.search, name="search"),
+    path("language/", page_cache.switch_language, name="language"),
     path("feed/", views.news_feed, name="feed"),
     path("register/", registration_views.signup, name="signup"),
     path(

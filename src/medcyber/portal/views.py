@@ -24,7 +24,7 @@ from . import queries
 from .audience import reader_level
 from .forms import SearchForm
 from .models import ContentItem, ContentKind
-from .services import generation
+from .page_cache import anonymous_page_cache
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -35,13 +35,14 @@ def _page_number(request: HttpRequest) -> int:
 
 
 @require_GET
+@anonymous_page_cache
 def index(request: HttpRequest) -> HttpResponse:
     new_since = queries.new_since(request.user)
     # The list is the same for every reader of one audience level (and last visit): its HTML
     # is kept for a minute under the content generation, so most requests render only the
     # page around it.
     key = "portal:list-html:{}:{}:{}:{}:{}".format(
-        generation(),
+        queries.reader_version(),
         get_language(),
         reader_level(request.user),
         new_since.timestamp() if new_since else "",
@@ -79,8 +80,10 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@anonymous_page_cache
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    key = f"portal:item-html:{generation()}:{get_language()}:{reader_level(request.user)}:{pk}"
+    level = reader_level(request.user)
+    key = f"portal:item-html:{queries.reader_version()}:{get_language()}:{level}:{pk}"
     cached = cache.get(key)
     if cached is None:
         try:
