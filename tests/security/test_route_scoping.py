@@ -699,6 +699,12 @@ ROUTE_RULES: dict[str, Rule] = {
     "portal:alert_new": Rule(allowed=CONTENT_EDITORS, refused=(403,)),
     # the language switch (a GET form): called without a language it is 404 for everyone
     "portal:language": Rule(public=True, ok=(404,)),
+    # article images: served to the article's readers (a missing image is 404 for everyone);
+    # editors upload them (sent empty: refused back to the edit page)
+    "portal:image": Rule(kwargs=lambda w: {"pk": 999999}, public=True, ok=(404,)),
+    "portal:editor_image": Rule(
+        kwargs=_portal_item, allowed=CONTENT_EDITORS, refused=(403,), method="post", ok=(302,)
+    ),
     # claims: tenants see their own claims only; the desk claims for members; reviewers review
     "claims:list": Rule(allowed=ALL_FACILITIES_ROLES, refused=(200,)),
     "claims:create": Rule(kwargs=_claim_incident_b, allowed=CLAIM_DESK, refused=(403, 404)),

@@ -19,7 +19,7 @@ from medcyber.core.documents import DocumentRejected
 
 from . import markdown, services
 from .audience import may_edit
-from .forms import AlertForm, ItemForm, PublishForm
+from .forms import AlertForm, ImageForm, ItemForm, PublishForm
 from .models import ContentItem, ContentKind
 
 
@@ -63,6 +63,9 @@ def _edit(request: HttpRequest, item: ContentItem | None, kind: str) -> HttpResp
         form = ItemForm(instance=item, initial={} if item else {"kind": kind})
     context["form"] = form
     context["publish_form"] = PublishForm()
+    if item is not None:
+        context["image_form"] = ImageForm()
+        context["images"] = list(item.images.select_related("document"))
     return render(request, "portal/editor/item_form.html", context)
 
 
@@ -107,6 +110,37 @@ def item_new(request: HttpRequest, kind: str) -> HttpResponse:
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(pk)
     return _edit(request, item, item.kind)
+
+
+@require_POST
+@editor_required
+def image_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an image to an item; the message gives the Markdown to paste into the body."""
+    item = _item(pk)
+    form = ImageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("portal:editor_edit", pk=item.pk)
+    try:
+        image = services.attach_image(
+            item=item,
+            by=request.user,
+            file=form.cleaned_data["image_file"],
+            alt_text=form.cleaned_data["alt_text"],
+        )
+    except (DocumentRejected, services.PortalError) as refused:
+        messages.error(
+            request, _("画像を登録できませんでした：%(reason)s") % {"reason": str(refused)}
+        )
+    else:
+        messages.success(
+            request,
+            _("画像を登録しました。本文に次の1行を貼り付けてください：%(markdown)s")
+            % {"markdown": image.markdown},
+        )
+    return redirect("portal:editor_edit", pk=item.pk)
 
 
 ACTIONS = {"review", "publish", "unpublish"}

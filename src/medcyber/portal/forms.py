@@ -70,6 +70,23 @@ class ItemForm(forms.ModelForm):
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
 
 
+class ImageForm(forms.Form):
+    """An image for an item's Markdown, with the text read out in its place."""
+
+    label_suffix = ""
+    image_file = forms.FileField(
+        label=_("画像ファイル"),
+        help_text=_("PNG・JPEG・GIFを受け付けます。ウイルス検査のうえ暗号化して保管します。"),
+        error_messages={"required": _("画像ファイルを選んでください。")},
+    )
+    alt_text = forms.CharField(
+        label=_("画像の説明（代替テキスト）"),
+        max_length=200,
+        help_text=_("画像が見えない方にも伝わるよう、何が写っているかを書きます。"),
+        error_messages={"required": _("画像の説明（代替テキスト）を入力してください。")},
+    )
+
+
 class PublishForm(forms.Form):
     label_suffix = ""
     publish_at = forms.DateTimeField(

@@ -229,6 +229,39 @@ class ContentVersion(models.Model):
         return f"{self.title} ({self.number})"
 
 
+class ContentImage(AuditedModel):
+    """An image an editor uploaded for an item's Markdown (scanned and encrypted by
+    ``core.documents``): served only to the readers the item's audience allows."""
+
+    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="images")
+    document = models.ForeignKey("core.StoredDocument", on_delete=models.PROTECT, related_name="+")
+    alt_text = models.CharField(_("画像の説明（代替テキスト）"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("記事の画像")
+        verbose_name_plural = _("記事の画像")
+        ordering: ClassVar[list[str]] = ["item", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.alt_text)
+
+    @property
+    def url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("portal:image", kwargs={"pk": self.pk})
+
+    @property
+    def markdown(self) -> str:
+        """What the editor pastes into the body to show the image."""
+        alt = self.alt_text.replace("[", "").replace("]", "")
+        return f"![{alt}]({self.url})"
+
+
 class ReaderVisit(models.Model):
     """When a signed-in reader last opened the portal: items published since are marked."""
 

@@ -53,7 +53,8 @@ def _cacheable(request: HttpRequest) -> bool:
 def page_key(request: HttpRequest) -> str:
     level = reader_level(request.user)
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    version = f"{queries.reader_version()}:{queries.alert_version(level)}"
+    state = queries.reader_state()  # one round trip to the cache
+    version = f"{queries.reader_version(state=state)}:{queries.alert_version(level, state=state)}"
     return f"portal:page:{version}:{get_language()}:{level}:{path}"
 
 

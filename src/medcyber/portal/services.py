@@ -16,10 +16,23 @@ from medcyber.core import audit, fulltext
 from medcyber.core.documents import FileType, store_upload
 
 from . import markdown
-from .models import Alert, ContentItem, ContentKind, ContentStatus, ContentVersion, Tag
+from .models import (
+    Alert,
+    ContentImage,
+    ContentItem,
+    ContentKind,
+    ContentStatus,
+    ContentVersion,
+    Tag,
+)
 
 #: Bumped whenever what readers see changes: the cached lists and pages are keyed on it.
 GENERATION_KEY = "portal:generation"
+
+#: One web process's copy of the readers' state (see ``queries.reader_state``), forgotten
+#: at once by this process's own writes; other processes ask the cache again within
+#: ``queries.STATE_MEMO_SECONDS``.
+STATE_MEMO: dict[str, Any] = {}
 
 #: A publication time this far in the past still counts as "now" (the form took a while).
 PUBLISH_GRACE = dt.timedelta(minutes=1)
@@ -62,6 +75,7 @@ def checklist_codes(text: str) -> str:
 
 
 def _bump_generation() -> None:
+    STATE_MEMO.clear()
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
@@ -231,6 +245,23 @@ def attach_pdf(*, item: ContentItem, by: Any, file: Any) -> ContentItem:
         if item.status == ContentStatus.PUBLISHED:
             _reader_content_changed()
     return item
+
+
+IMAGE_TYPES = frozenset({FileType.PNG, FileType.JPEG, FileType.GIF})
+
+
+def attach_image(*, item: ContentItem, by: Any, file: Any, alt_text: str) -> ContentImage:
+    """Store an image for an item's Markdown (type checked by content, scanned, encrypted,
+    audited); :class:`~medcyber.core.documents.DocumentRejected` for a file that is not a
+    PNG, JPEG or GIF image or that the scan refuses."""
+    alt_text = alt_text.strip()
+    if not alt_text:
+        raise PortalError(_("画像の説明（代替テキスト）を入力してください。"))
+    document = store_upload(file, purpose="portal_image", owner=by, allowed_types=IMAGE_TYPES)
+    with transaction.atomic():
+        image = ContentImage(item=item, document=document, alt_text=alt_text[:200], uploaded_by=by)
+        image.save()
+    return image
 
 
 # --- alerts ---------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("items/<int:pk>/", views.item_detail, name="item"),
     path("items/<int:pk>/pdf/", views.journal_pdf, name="journal_pdf"),
+    path("images/<int:pk>/", views.image, name="image"),
     path("search/", views.search, name="search"),
     path("language/", page_cache.switch_language, name="language"),
     path("feed/", views.news_feed, name="feed"),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("editor/new/<str:kind>/", editor_views.item_new, name="editor_new"),
     path("editor/<int:pk>/", editor_views.item_edit, name="editor_edit"),
     path("editor/<int:pk>/versions/", editor_views.item_versions, name="editor_versions"),
+    path("editor/<int:pk>/images/", editor_views.image_upload, name="editor_image"),
     path("editor/<int:pk>/<str:action>/", editor_views.item_action, name="editor_action"),
     path("editor/alerts/new/", editor_views.alert_new, name="alert_new"),
 ]

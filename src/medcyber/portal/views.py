@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
@@ -23,7 +24,7 @@ from medcyber.core.documents import open_document
 from . import queries
 from .audience import reader_level
 from .forms import SearchForm
-from .models import ContentItem, ContentKind
+from .models import Audience, ContentImage, ContentItem, ContentKind
 from .page_cache import anonymous_page_cache
 
 
@@ -134,6 +135,29 @@ def journal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@require_GET
+def image(request: HttpRequest, pk: int) -> HttpResponse:
+    """An article's image, for the readers the article's audience allows (and its editors).
+    A public article's image may be kept by browsers and proxies; any other is private."""
+    try:
+        found = queries.image_for(request.user, pk)
+    except ContentImage.DoesNotExist:
+        raise Http404 from None
+    response = HttpResponse(open_document(found.document), content_type=found.document.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    shared = (
+        found.item.audience == Audience.PUBLIC
+        and ContentItem.objects.live().filter(pk=found.item_id).exists()
+    )
+    if shared:
+        patch_cache_control(response, public=True, max_age=3600)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, ("Cookie",))
     return response
 
 
