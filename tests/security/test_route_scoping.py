@@ -705,6 +705,14 @@ ROUTE_RULES: dict[str, Rule] = {
     "portal:editor_image": Rule(
         kwargs=_portal_item, allowed=CONTENT_EDITORS, refused=(403,), method="post", ok=(302,)
     ),
+    # practice texts: a chapter's PDF for its book's readers; chapter editing for editors
+    "portal:chapter_pdf": Rule(kwargs=_portal_chapter, public=True, absent=True),
+    "portal:editor_texts": Rule(allowed=CONTENT_EDITORS, refused=(403,)),
+    "portal:editor_chapter_new": Rule(kwargs=_portal_book, allowed=CONTENT_EDITORS, refused=(403,)),
+    "portal:editor_chapter": Rule(kwargs=_portal_chapter, allowed=CONTENT_EDITORS, refused=(403,)),
+    "portal:editor_chapter_versions": Rule(
+        kwargs=_portal_chapter, allowed=CONTENT_EDITORS, refused=(403,)
+    ),
     # claims: tenants see their own claims only; the desk claims for members; reviewers review
     "claims:list": Rule(allowed=ALL_FACILITIES_ROLES, refused=(200,)),
     "claims:create": Rule(kwargs=_claim_incident_b, allowed=CLAIM_DESK, refused=(403, 404)),

@@ -87,6 +87,28 @@ class ImageForm(forms.Form):
     )
 
 
+class ChapterForm(forms.Form):
+    """A practice text's chapter and its quiz, as an editor writes them."""
+
+    label_suffix = ""
+    title = forms.CharField(label=_("タイトル"), max_length=200, error_messages=_REQUIRED)
+    body = forms.CharField(
+        label=_("本文（Markdown）"),
+        widget=forms.Textarea(attrs={"rows": 18}),
+        error_messages=_REQUIRED,
+    )
+    quiz = forms.CharField(
+        label=_("確認問題"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "1問ごとに空行で区切ります。1行目が問題文、「*」で始まる行が正解、「-」で始まる行が"
+            "ほかの選択肢、「>」で始まる行が解説です。"
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class PublishForm(forms.Form):
     label_suffix = ""
     publish_at = forms.DateTimeField(

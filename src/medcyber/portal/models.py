@@ -338,6 +338,7 @@ class PracticeChapter(AuditedModel):
     title = models.CharField(_("タイトル"), max_length=200)
     body = models.TextField(_("本文（Markdown）"))
     body_html = models.TextField(editable=False, blank=True)
+    version = models.PositiveIntegerField(_("版"), default=1)
 
     audit_exclude = frozenset({"body_html"})
 
@@ -351,6 +352,33 @@ class PracticeChapter(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.book} {self.number} {self.title}"
+
+
+class PracticeChapterVersion(models.Model):
+    """Every saved state of a chapter and its quiz, never changed or deleted."""
+
+    chapter = models.ForeignKey(PracticeChapter, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("版"))
+    title = models.CharField(_("タイトル"), max_length=200)
+    body = models.TextField(_("本文（Markdown）"))
+    quiz = models.TextField(_("確認問題"), blank=True)  # as the editor wrote it
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    saved_at = models.DateTimeField(_("保存日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("章の版")
+        verbose_name_plural = _("章の版")
+        ordering: ClassVar[list[str]] = ["chapter", "-number"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["chapter", "number"], name="portal_chapter_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.number})"
 
 
 class QuizQuestion(AuditedModel):

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import editor_views, page_cache, practice_views, registration_views, views
+from . import (
+    editor_views,
+    page_cache,
+    practice_editor_views,
+    practice_views,
+    registration_views,
+    views,
+)
 
 app_name = "portal"
 
@@ -21,12 +28,29 @@ urlpatterns = [
     path("texts/", practice_views.book_list, name="books"),
     path("texts/<int:pk>/", practice_views.book_detail, name="book"),
     path("texts/chapters/<int:pk>/", practice_views.chapter_detail, name="chapter"),
+    path("texts/chapters/<int:pk>/pdf/", practice_views.chapter_pdf, name="chapter_pdf"),
     path(
         "facilities/<int:pk>/quiz-results/",
         practice_views.quiz_results,
         name="quiz_results",
     ),
     path("editor/", editor_views.item_list, name="editor_list"),
+    path("editor/texts/", practice_editor_views.book_list, name="editor_texts"),
+    path(
+        "editor/texts/<int:pk>/chapters/new/",
+        practice_editor_views.chapter_new,
+        name="editor_chapter_new",
+    ),
+    path(
+        "editor/texts/chapters/<int:pk>/",
+        practice_editor_views.chapter_edit,
+        name="editor_chapter",
+    ),
+    path(
+        "editor/texts/chapters/<int:pk>/versions/",
+        practice_editor_views.chapter_versions,
+        name="editor_chapter_versions",
+    ),
     path("editor/new/<str:kind>/", editor_views.item_new, name="editor_new"),
     path("editor/<int:pk>/", editor_views.item_edit, name="editor_edit"),
     path("editor/<int:pk>/versions/", editor_views.item_versions, name="editor_versions"),
