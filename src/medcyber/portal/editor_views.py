@@ -143,7 +143,7 @@ def image_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("portal:editor_edit", pk=item.pk)
 
 
-ACTIONS = {"review", "publish", "unpublish"}
+ACTIONS = {"review", "approve", "publish", "unpublish"}
 
 
 @require_POST
@@ -166,7 +166,10 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     for error in errors:
                         messages.error(request, str(error))
                 return redirect("portal:editor_edit", pk=item.pk)
-            item = services.publish(item=item, by=request.user, at=form.cleaned_data["publish_at"])
+            publish = services.approve if action == "approve" else services.publish
+            item = publish(item=item, by=request.user, at=form.cleaned_data["publish_at"])
+            if action == "approve":
+                messages.success(request, _("承認しました。"))
             if item.is_scheduled:
                 messages.success(request, _("公開を予約しました。"))
             else:

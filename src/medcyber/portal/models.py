@@ -133,6 +133,25 @@ class ContentItem(AuditedModel):
     duration_seconds = models.PositiveIntegerField(_("長さ（秒）"), null=True, blank=True)
     captions = models.TextField(_("字幕テキスト"), blank=True)
 
+    # second-editor review: who asked, and the other editor who approved
+    review_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("確認の依頼者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承認者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("承認日時"), null=True, blank=True)
+
     search_text = models.TextField(editable=False, blank=True)  # core.fulltext.document(...)
     search_title = models.CharField(editable=False, max_length=200, blank=True)
     version = models.PositiveIntegerField(_("版"), default=1)

@@ -191,12 +191,42 @@ def _change_status(item: ContentItem, *, by: Any, status: str, note: str, **extr
 
 
 def request_review(*, item: ContentItem, by: Any) -> ContentItem:
+    """Ask another editor to check the item before it is published."""
     with transaction.atomic():
         item = _locked(item)
         if item.status not in (ContentStatus.DRAFT, ContentStatus.UNPUBLISHED):
             raise PortalError(_("下書きまたは公開停止中の記事だけ確認を依頼できます。"))
-        _change_status(item, by=by, status=ContentStatus.REVIEW, note="review_requested")
+        _change_status(
+            item,
+            by=by,
+            status=ContentStatus.REVIEW,
+            note="review_requested",
+            review_requested_by_id=getattr(by, "pk", None),
+            reviewed_by_id=None,
+            reviewed_at=None,
+        )
     return item
+
+
+def _check_publication_time(at: dt.datetime | None, now: dt.datetime) -> None:
+    if at is not None and at < now - PUBLISH_GRACE:
+        raise PortalError(
+            _(
+                "公開日時が過去になっています。今より後の日時を指定するか、空欄にして今すぐ公開してください。"
+            )
+        )
+
+
+def _publish_locked(
+    item: ContentItem, *, by: Any, at: dt.datetime | None, now: dt.datetime
+) -> None:
+    if not item.title.strip():
+        raise PortalError(_("タイトルのない記事は公開できません。"))
+    if item.kind == ContentKind.JOURNAL and item.pdf_id is None:
+        raise PortalError(_("ジャーナルはPDFファイルを登録してから公開してください。"))
+    when = at if at is not None and at > now else now
+    note = "scheduled" if when > now else "published"
+    _change_status(item, by=by, status=ContentStatus.PUBLISHED, note=note, publish_at=when)
 
 
 def publish(
@@ -204,21 +234,42 @@ def publish(
 ) -> ContentItem:
     """Publish now, or at ``at`` (a scheduled publication); a time in the past is refused."""
     now = now or timezone.now()
-    if at is not None and at < now - PUBLISH_GRACE:
-        raise PortalError(
-            _(
-                "公開日時が過去になっています。今より後の日時を指定するか、空欄にして今すぐ公開してください。"
-            )
-        )
+    _check_publication_time(at, now)
     with transaction.atomic():
         item = _locked(item)
-        if not item.title.strip():
-            raise PortalError(_("タイトルのない記事は公開できません。"))
-        if item.kind == ContentKind.JOURNAL and item.pdf_id is None:
-            raise PortalError(_("ジャーナルはPDFファイルを登録してから公開してください。"))
-        when = at if at is not None and at > now else now
-        note = "scheduled" if when > now else "published"
-        _change_status(item, by=by, status=ContentStatus.PUBLISHED, note=note, publish_at=when)
+        _publish_locked(item, by=by, at=at, now=now)
+    return item
+
+
+def approve(
+    *, item: ContentItem, by: Any, at: dt.datetime | None = None, now: dt.datetime | None = None
+) -> ContentItem:
+    """A second editor approves an item waiting for review and publishes it (now or at
+    ``at``). The editor who asked for the review, or who saved the version under review,
+    may not approve it: the point is a second pair of eyes."""
+    now = now or timezone.now()
+    _check_publication_time(at, now)
+    with transaction.atomic():
+        item = _locked(item)
+        if item.status != ContentStatus.REVIEW:
+            raise PortalError(_("確認待ちの記事ではありません。"))
+        authors = {item.review_requested_by_id, item.updated_by_id} - {None}
+        if getattr(by, "pk", None) in authors:
+            raise PortalError(
+                _(
+                    "ご自身が書いた、または確認を依頼した記事は承認できません。"
+                    "別の編集者に承認を依頼してください。"
+                )
+            )
+        item.reviewed_by = by
+        item.reviewed_at = now
+        audit.record(
+            "change",
+            "portal.item.approved",
+            item,
+            changes={"reviewed_by": getattr(by, "email", ""), "version": item.version},
+        )
+        _publish_locked(item, by=by, at=at, now=now)
     return item
 
 
