@@ -713,6 +713,18 @@ ROUTE_RULES: dict[str, Rule] = {
     "portal:editor_chapter_versions": Rule(
         kwargs=_portal_chapter, allowed=CONTENT_EDITORS, refused=(403,)
     ),
+    # alerts: the staff list, a draft to check and publish, ending one early (no such alert)
+    "portal:alert_list": Rule(allowed=CONTENT_EDITORS, refused=(403,)),
+    "portal:alert_draft": Rule(
+        kwargs=lambda w: {"pk": 999999}, allowed=CONTENT_EDITORS, refused=(403,), ok=(404,)
+    ),
+    "portal:alert_end": Rule(
+        kwargs=lambda w: {"pk": 999999},
+        allowed=CONTENT_EDITORS,
+        refused=(403,),
+        method="post",
+        ok=(404,),
+    ),
     # claims: tenants see their own claims only; the desk claims for members; reviewers review
     "claims:list": Rule(allowed=ALL_FACILITIES_ROLES, refused=(200,)),
     "claims:create": Rule(kwargs=_claim_incident_b, allowed=CLAIM_DESK, refused=(403, 404)),

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from medcyber.core.documents import DocumentRejected
 
-from . import markdown, services
+from . import markdown, queries, services
 from .audience import may_edit
 from .forms import AlertForm, ImageForm, ItemForm, PublishForm
-from .models import ContentItem, ContentKind
+from .models import Alert, ContentItem, ContentKind
 
 
 def editor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -200,5 +200,53 @@ def alert_new(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("緊急のお知らせを掲載しました。施設管理者へのメールは順に送られます。")
             )
-            return redirect("portal:editor_list")
+            return redirect("portal:alert_list")
     return render(request, "portal/editor/alert_form.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+@editor_required
+def alert_list(request: HttpRequest) -> HttpResponse:
+    """Drafts, showing, scheduled and recently ended alerts, with their periods."""
+    return render(request, "portal/editor/alert_list.html", {"groups": queries.alerts_for_staff()})
+
+
+def _alert(pk: int) -> Alert:
+    try:
+        return Alert.objects.get(pk=pk)
+    except Alert.DoesNotExist:
+        raise Http404 from None
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def alert_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff check a draft alert (e.g. made from the vulnerability catalogue), edit it and
+    publish it."""
+    alert = _alert(pk)
+    if not alert.is_draft:
+        return redirect("portal:alert_list")
+    form = AlertForm(request.POST or None, instance=alert)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.publish_alert_draft(alert=alert, by=request.user, **form.cleaned_data)
+        except services.PortalError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request, _("緊急のお知らせを掲載しました。施設管理者へのメールは順に送られます。")
+            )
+            return redirect("portal:alert_list")
+    return render(request, "portal/editor/alert_form.html", {"form": form, "draft": alert})
+
+
+@require_POST
+@editor_required
+def alert_end(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.end_alert(alert=_alert(pk), by=request.user)
+    except services.PortalError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("緊急のお知らせの表示を終了しました。"))
+    return redirect("portal:alert_list")

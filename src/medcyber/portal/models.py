@@ -314,6 +314,14 @@ class Alert(AuditedModel):
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
     emailed_at = models.DateTimeField(_("メール送信日時"), null=True, blank=True)
     emailed_count = models.PositiveIntegerField(_("送信数"), default=0)
+    # a draft (e.g. made by another part of the programme) is shown to nobody until staff
+    # publish it; source_ref says what it came from (e.g. "kev:CVE-2026-0001")
+    is_draft = models.BooleanField(_("下書き"), default=False)
+    source_ref = models.CharField(_("作成元"), max_length=200, blank=True, db_index=True)
+    ended_early_at = models.DateTimeField(_("早期終了日時"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("緊急のお知らせ")
@@ -327,6 +335,20 @@ class Alert(AuditedModel):
 
     def __str__(self) -> str:
         return str(self.title)
+
+    @property
+    def audience_labels(self) -> str:
+        labels = dict(Audience.choices)
+        return "、".join(str(labels.get(a, a)) for a in self.audiences)
+
+    def state(self, now: Any = None) -> str:
+        """draft, scheduled, active or ended, at ``now``."""
+        now = now or timezone.now()
+        if self.is_draft:
+            return "draft"
+        if now < self.starts_at:
+            return "scheduled"
+        return "active" if now < self.ends_at else "ended"
 
 
 # --- employee practice texts -----------------------------------------------------------------

@@ -231,7 +231,7 @@ def _build_state(generation_value: int) -> ReaderState:
     latest = published.filter(publish_at__lte=now).aggregate(at=Max("publish_at"))["at"]
     future = published.filter(publish_at__gt=now).values_list("publish_at", flat=True)
     times = sorted(at.timestamp() for at in [latest, *future] if at is not None)
-    alerts = Alert.objects.filter(ends_at__gt=now).order_by("starts_at", "pk")
+    alerts = Alert.objects.filter(ends_at__gt=now, is_draft=False).order_by("starts_at", "pk")
     return ReaderState(generation_value, tuple(times), tuple(alerts))
 
 
@@ -282,6 +282,20 @@ def reader_version(now: dt.datetime | None = None, state: ReaderState | None = N
     stamp = (now or timezone.now()).timestamp()
     come = max((at for at in state.times if at <= stamp), default=0.0)
     return f"{state.generation}.{come:.0f}"
+
+
+def alerts_for_staff(now: dt.datetime | None = None) -> dict[str, list[Alert]]:
+    """Every alert by state for the staff list: drafts, showing, scheduled, recently ended."""
+    now = now or timezone.now()
+    grouped: dict[str, list[Alert]] = {"draft": [], "active": [], "scheduled": [], "ended": []}
+    for alert in Alert.objects.filter(is_draft=True).order_by("-created_at"):
+        grouped["draft"].append(alert)
+    for alert in Alert.objects.filter(is_draft=False, ends_at__gt=now).order_by("starts_at"):
+        grouped[alert.state(now)].append(alert)
+    grouped["ended"] = list(
+        Alert.objects.filter(is_draft=False, ends_at__lte=now).order_by("-ends_at")[:50]
+    )
+    return grouped
 
 
 def administered_facilities(user: Any) -> list[Any]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -344,9 +345,120 @@ def publish_alert(
             ends_at=ends_at,
             published_by=by,
         )
-        alert.full_clean(exclude=["published_by"])
+        alert.full_clean(exclude=["published_by", "ended_by"])
         alert.save()
         transaction.on_commit(lambda: email_alert.enqueue(alert.pk))
+        _reader_content_changed()
+    return alert
+
+
+#: How long a draft alert would show if staff publish it without changing its times.
+DRAFT_ALERT_DAYS = 7
+
+
+def create_alert_draft(
+    title: str,
+    body: str,
+    audiences: list[str],
+    source_ref: str,
+    *,
+    link: str = "",
+) -> Alert:
+    """A DRAFT urgent alert for staff to review and publish (shown to nobody, e-mailed to
+    nobody until then), for other parts of the programme: e.g. the guideline's vulnerability
+    catalogue when a known-exploited vulnerability hits many members.
+
+    ``audiences`` are :class:`~medcyber.portal.models.Audience` values; ``source_ref`` names
+    what the alert came from (e.g. ``"kev:CVE-2026-0001"``). Calling it again with the same
+    ``source_ref`` while that alert is a draft or still showing returns the existing alert,
+    so a repeated check never makes duplicates. :class:`PortalError` for bad input.
+    """
+    from .models import Audience
+
+    title, body, source_ref = title.strip(), body.strip(), source_ref.strip()
+    if not title or not body:
+        raise PortalError(_("件名と本文を入力してください。"))
+    if not source_ref:
+        raise PortalError(_("作成元を指定してください。"))
+    unknown = [a for a in audiences if a not in Audience.values]
+    if not audiences or unknown:
+        raise PortalError(_("表示する相手を1つ以上選んでください。"))
+    now = timezone.now()
+    with transaction.atomic():
+        existing = (
+            Alert.objects.select_for_update()
+            .filter(source_ref=source_ref)
+            .filter(Q(is_draft=True) | Q(ends_at__gt=now))
+            .order_by("-created_at")
+            .first()
+        )
+        if existing is not None:
+            return existing
+        alert = Alert(
+            title=title[:200],
+            body=body,
+            link=link,
+            audiences=list(dict.fromkeys(audiences)),
+            starts_at=now,
+            ends_at=now + dt.timedelta(days=DRAFT_ALERT_DAYS),
+            is_draft=True,
+            source_ref=source_ref[:200],
+        )
+        alert.full_clean(exclude=["published_by", "ended_by"])
+        alert.save()
+    return alert
+
+
+def publish_alert_draft(
+    *,
+    alert: Alert,
+    by: Any,
+    title: str,
+    body: str,
+    audiences: list[str],
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    link: str = "",
+) -> Alert:
+    """Staff publish a draft alert as they edited it: a banner from ``starts_at`` and the
+    e-mail to facility administrators, as :func:`publish_alert`."""
+    from .tasks import email_alert
+
+    if ends_at <= starts_at:
+        raise PortalError(_("表示終了は表示開始より後にしてください。"))
+    if not audiences:
+        raise PortalError(_("表示する相手を1つ以上選んでください。"))
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().get(pk=alert.pk)
+        if not alert.is_draft:
+            raise PortalError(_("このお知らせはすでに掲載されています。"))
+        alert.title, alert.body, alert.link = title, body, link
+        alert.audiences = list(audiences)
+        alert.starts_at, alert.ends_at = starts_at, ends_at
+        alert.is_draft = False
+        alert.published_by = by
+        alert.full_clean(exclude=["published_by", "ended_by"])
+        alert.save()
+        transaction.on_commit(lambda: email_alert.enqueue(alert.pk))
+        _reader_content_changed()
+    return alert
+
+
+def end_alert(*, alert: Alert, by: Any, now: dt.datetime | None = None) -> Alert:
+    """End an alert now (its banner disappears at once); a scheduled one never shows."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().get(pk=alert.pk)
+        if alert.is_draft:
+            raise PortalError(_("下書きのお知らせは終了できません。"))
+        if alert.ends_at <= now:
+            raise PortalError(_("このお知らせはすでに終了しています。"))
+        if alert.starts_at >= now:  # scheduled: keep the period valid, it never showed
+            alert.starts_at = now - dt.timedelta(seconds=1)
+        alert.ends_at = now
+        alert.ended_early_at = now
+        alert.ended_by = by
+        alert.save()
         _reader_content_changed()
     return alert
 

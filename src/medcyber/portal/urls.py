@@ -57,4 +57,7 @@ urlpatterns = [
     path("editor/<int:pk>/images/", editor_views.image_upload, name="editor_image"),
     path("editor/<int:pk>/<str:action>/", editor_views.item_action, name="editor_action"),
     path("editor/alerts/new/", editor_views.alert_new, name="alert_new"),
+    path("editor/alerts/", editor_views.alert_list, name="alert_list"),
+    path("editor/alerts/<int:pk>/", editor_views.alert_draft, name="alert_draft"),
+    path("editor/alerts/<int:pk>/end/", editor_views.alert_end, name="alert_end"),
 ]
