@@ -1,9 +1,10 @@
 """portal: the public article list and an article page under 50 concurrent readers, against
 the trivial ping view on the same server (aim ≥ 0.7).
 
-Anonymous readers, as most of the portal's traffic is: lists and pages are cached per
-audience level under the content generation (see ``medcyber.portal.queries``), so a request
-costs the session-less middleware, one cache read and the template.
+Anonymous readers, as most of the portal's traffic is: their pages hold no per-visitor token,
+so the finished HTML is cached whole by language, audience level, content version and the
+alert banners showing (see ``medcyber.portal.page_cache``); a request costs the session-less
+middleware and a few cache reads, no template.
 """
 
 from __future__ import annotations

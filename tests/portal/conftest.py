@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,6 +13,14 @@ from medcyber.accounts.roles import Role
 from medcyber.portal import services
 from medcyber.portal.models import Category, ContentItem, ContentKind
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reader_state() -> Iterator[None]:
+    # The cache is emptied around every test; so is this process's copy of the readers' state.
+    services.STATE_MEMO.clear()
+    yield
+    services.STATE_MEMO.clear()
 
 
 @pytest.fixture

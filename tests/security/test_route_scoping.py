@@ -699,6 +699,34 @@ ROUTE_RULES: dict[str, Rule] = {
         ok=(302,),
     ),
     "portal:alert_new": Rule(allowed=CONTENT_EDITORS, refused=(403,)),
+    # the language switch (a GET form): called without a language it is 404 for everyone
+    "portal:language": Rule(public=True, ok=(404,)),
+    # article images: served to the article's readers (a missing image is 404 for everyone);
+    # editors upload them (sent empty: refused back to the edit page)
+    "portal:image": Rule(kwargs=lambda w: {"pk": 999999}, public=True, ok=(404,)),
+    "portal:editor_image": Rule(
+        kwargs=_portal_item, allowed=CONTENT_EDITORS, refused=(403,), method="post", ok=(302,)
+    ),
+    # practice texts: a chapter's PDF for its book's readers; chapter editing for editors
+    "portal:chapter_pdf": Rule(kwargs=_portal_chapter, public=True, absent=True),
+    "portal:editor_texts": Rule(allowed=CONTENT_EDITORS, refused=(403,)),
+    "portal:editor_chapter_new": Rule(kwargs=_portal_book, allowed=CONTENT_EDITORS, refused=(403,)),
+    "portal:editor_chapter": Rule(kwargs=_portal_chapter, allowed=CONTENT_EDITORS, refused=(403,)),
+    "portal:editor_chapter_versions": Rule(
+        kwargs=_portal_chapter, allowed=CONTENT_EDITORS, refused=(403,)
+    ),
+    # alerts: the staff list, a draft to check and publish, ending one early (no such alert)
+    "portal:alert_list": Rule(allowed=CONTENT_EDITORS, refused=(403,)),
+    "portal:alert_draft": Rule(
+        kwargs=lambda w: {"pk": 999999}, allowed=CONTENT_EDITORS, refused=(403,), ok=(404,)
+    ),
+    "portal:alert_end": Rule(
+        kwargs=lambda w: {"pk": 999999},
+        allowed=CONTENT_EDITORS,
+        refused=(403,),
+        method="post",
+        ok=(404,),
+    ),
     # claims: tenants see their own claims only; the desk claims for members; reviewers review
     "claims:list": Rule(allowed=ALL_FACILITIES_ROLES, refused=(200,)),
     "claims:create": Rule(kwargs=_claim_incident_b, allowed=CLAIM_DESK, refused=(403, 404)),

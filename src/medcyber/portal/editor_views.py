@@ -17,10 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from medcyber.core.documents import DocumentRejected
 
-from . import markdown, services
+from . import markdown, queries, services
 from .audience import may_edit
-from .forms import AlertForm, ItemForm, PublishForm
-from .models import ContentItem, ContentKind
+from .forms import AlertForm, ImageForm, ItemForm, PublishForm
+from .models import Alert, ContentItem, ContentKind
 
 
 def editor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -63,6 +63,9 @@ def _edit(request: HttpRequest, item: ContentItem | None, kind: str) -> HttpResp
         form = ItemForm(instance=item, initial={} if item else {"kind": kind})
     context["form"] = form
     context["publish_form"] = PublishForm()
+    if item is not None:
+        context["image_form"] = ImageForm()
+        context["images"] = list(item.images.select_related("document"))
     return render(request, "portal/editor/item_form.html", context)
 
 
@@ -109,7 +112,38 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit(request, item, item.kind)
 
 
-ACTIONS = {"review", "publish", "unpublish"}
+@require_POST
+@editor_required
+def image_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add an image to an item; the message gives the Markdown to paste into the body."""
+    item = _item(pk)
+    form = ImageForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("portal:editor_edit", pk=item.pk)
+    try:
+        image = services.attach_image(
+            item=item,
+            by=request.user,
+            file=form.cleaned_data["image_file"],
+            alt_text=form.cleaned_data["alt_text"],
+        )
+    except (DocumentRejected, services.PortalError) as refused:
+        messages.error(
+            request, _("画像を登録できませんでした：%(reason)s") % {"reason": str(refused)}
+        )
+    else:
+        messages.success(
+            request,
+            _("画像を登録しました。本文に次の1行を貼り付けてください：%(markdown)s")
+            % {"markdown": image.markdown},
+        )
+    return redirect("portal:editor_edit", pk=item.pk)
+
+
+ACTIONS = {"review", "approve", "publish", "unpublish"}
 
 
 @require_POST
@@ -132,7 +166,10 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     for error in errors:
                         messages.error(request, str(error))
                 return redirect("portal:editor_edit", pk=item.pk)
-            item = services.publish(item=item, by=request.user, at=form.cleaned_data["publish_at"])
+            publish = services.approve if action == "approve" else services.publish
+            item = publish(item=item, by=request.user, at=form.cleaned_data["publish_at"])
+            if action == "approve":
+                messages.success(request, _("承認しました。"))
             if item.is_scheduled:
                 messages.success(request, _("公開を予約しました。"))
             else:
@@ -163,5 +200,53 @@ def alert_new(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("緊急のお知らせを掲載しました。施設管理者へのメールは順に送られます。")
             )
-            return redirect("portal:editor_list")
+            return redirect("portal:alert_list")
     return render(request, "portal/editor/alert_form.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+@editor_required
+def alert_list(request: HttpRequest) -> HttpResponse:
+    """Drafts, showing, scheduled and recently ended alerts, with their periods."""
+    return render(request, "portal/editor/alert_list.html", {"groups": queries.alerts_for_staff()})
+
+
+def _alert(pk: int) -> Alert:
+    try:
+        return Alert.objects.get(pk=pk)
+    except Alert.DoesNotExist:
+        raise Http404 from None
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def alert_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff check a draft alert (e.g. made from the vulnerability catalogue), edit it and
+    publish it."""
+    alert = _alert(pk)
+    if not alert.is_draft:
+        return redirect("portal:alert_list")
+    form = AlertForm(request.POST or None, instance=alert)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.publish_alert_draft(alert=alert, by=request.user, **form.cleaned_data)
+        except services.PortalError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request, _("緊急のお知らせを掲載しました。施設管理者へのメールは順に送られます。")
+            )
+            return redirect("portal:alert_list")
+    return render(request, "portal/editor/alert_form.html", {"form": form, "draft": alert})
+
+
+@require_POST
+@editor_required
+def alert_end(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.end_alert(alert=_alert(pk), by=request.user)
+    except services.PortalError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("緊急のお知らせの表示を終了しました。"))
+    return redirect("portal:alert_list")

@@ -70,6 +70,45 @@ class ItemForm(forms.ModelForm):
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
 
 
+class ImageForm(forms.Form):
+    """An image for an item's Markdown, with the text read out in its place."""
+
+    label_suffix = ""
+    image_file = forms.FileField(
+        label=_("画像ファイル"),
+        help_text=_("PNG・JPEG・GIFを受け付けます。ウイルス検査のうえ暗号化して保管します。"),
+        error_messages={"required": _("画像ファイルを選んでください。")},
+    )
+    alt_text = forms.CharField(
+        label=_("画像の説明（代替テキスト）"),
+        max_length=200,
+        help_text=_("画像が見えない方にも伝わるよう、何が写っているかを書きます。"),
+        error_messages={"required": _("画像の説明（代替テキスト）を入力してください。")},
+    )
+
+
+class ChapterForm(forms.Form):
+    """A practice text's chapter and its quiz, as an editor writes them."""
+
+    label_suffix = ""
+    title = forms.CharField(label=_("タイトル"), max_length=200, error_messages=_REQUIRED)
+    body = forms.CharField(
+        label=_("本文（Markdown）"),
+        widget=forms.Textarea(attrs={"rows": 18}),
+        error_messages=_REQUIRED,
+    )
+    quiz = forms.CharField(
+        label=_("確認問題"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "1問ごとに空行で区切ります。1行目が問題文、「*」で始まる行が正解、「-」で始まる行が"
+            "ほかの選択肢、「>」で始まる行が解説です。"
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class PublishForm(forms.Form):
     label_suffix = ""
     publish_at = forms.DateTimeField(

@@ -133,6 +133,25 @@ class ContentItem(AuditedModel):
     duration_seconds = models.PositiveIntegerField(_("長さ（秒）"), null=True, blank=True)
     captions = models.TextField(_("字幕テキスト"), blank=True)
 
+    # second-editor review: who asked, and the other editor who approved
+    review_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("確認の依頼者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承認者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("承認日時"), null=True, blank=True)
+
     search_text = models.TextField(editable=False, blank=True)  # core.fulltext.document(...)
     search_title = models.CharField(editable=False, max_length=200, blank=True)
     version = models.PositiveIntegerField(_("版"), default=1)
@@ -229,6 +248,39 @@ class ContentVersion(models.Model):
         return f"{self.title} ({self.number})"
 
 
+class ContentImage(AuditedModel):
+    """An image an editor uploaded for an item's Markdown (scanned and encrypted by
+    ``core.documents``): served only to the readers the item's audience allows."""
+
+    item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="images")
+    document = models.ForeignKey("core.StoredDocument", on_delete=models.PROTECT, related_name="+")
+    alt_text = models.CharField(_("画像の説明（代替テキスト）"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("記事の画像")
+        verbose_name_plural = _("記事の画像")
+        ordering: ClassVar[list[str]] = ["item", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.alt_text)
+
+    @property
+    def url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("portal:image", kwargs={"pk": self.pk})
+
+    @property
+    def markdown(self) -> str:
+        """What the editor pastes into the body to show the image."""
+        alt = self.alt_text.replace("[", "").replace("]", "")
+        return f"![{alt}]({self.url})"
+
+
 class ReaderVisit(models.Model):
     """When a signed-in reader last opened the portal: items published since are marked."""
 
@@ -262,6 +314,14 @@ class Alert(AuditedModel):
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
     emailed_at = models.DateTimeField(_("メール送信日時"), null=True, blank=True)
     emailed_count = models.PositiveIntegerField(_("送信数"), default=0)
+    # a draft (e.g. made by another part of the programme) is shown to nobody until staff
+    # publish it; source_ref says what it came from (e.g. "kev:CVE-2026-0001")
+    is_draft = models.BooleanField(_("下書き"), default=False)
+    source_ref = models.CharField(_("作成元"), max_length=200, blank=True, db_index=True)
+    ended_early_at = models.DateTimeField(_("早期終了日時"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("緊急のお知らせ")
@@ -275,6 +335,20 @@ class Alert(AuditedModel):
 
     def __str__(self) -> str:
         return str(self.title)
+
+    @property
+    def audience_labels(self) -> str:
+        labels = dict(Audience.choices)
+        return "、".join(str(labels.get(a, a)) for a in self.audiences)
+
+    def state(self, now: Any = None) -> str:
+        """draft, scheduled, active or ended, at ``now``."""
+        now = now or timezone.now()
+        if self.is_draft:
+            return "draft"
+        if now < self.starts_at:
+            return "scheduled"
+        return "active" if now < self.ends_at else "ended"
 
 
 # --- employee practice texts -----------------------------------------------------------------
@@ -305,6 +379,7 @@ class PracticeChapter(AuditedModel):
     title = models.CharField(_("タイトル"), max_length=200)
     body = models.TextField(_("本文（Markdown）"))
     body_html = models.TextField(editable=False, blank=True)
+    version = models.PositiveIntegerField(_("版"), default=1)
 
     audit_exclude = frozenset({"body_html"})
 
@@ -318,6 +393,33 @@ class PracticeChapter(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.book} {self.number} {self.title}"
+
+
+class PracticeChapterVersion(models.Model):
+    """Every saved state of a chapter and its quiz, never changed or deleted."""
+
+    chapter = models.ForeignKey(PracticeChapter, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("版"))
+    title = models.CharField(_("タイトル"), max_length=200)
+    body = models.TextField(_("本文（Markdown）"))
+    quiz = models.TextField(_("確認問題"), blank=True)  # as the editor wrote it
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    saved_at = models.DateTimeField(_("保存日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("章の版")
+        verbose_name_plural = _("章の版")
+        ordering: ClassVar[list[str]] = ["chapter", "-number"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["chapter", "number"], name="portal_chapter_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.number})"
 
 
 class QuizQuestion(AuditedModel):

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from medcyber.core import audit
+from medcyber.core.pdf import pdf_response
 
 from . import practice
 from .models import PracticeBook, PracticeChapter, QuizResult
@@ -72,4 +73,21 @@ def quiz_results(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record_list_view(QuizResult, [r.pk for r in results], facility=facility.pk)
     return render(
         request, "portal/texts/quiz_results.html", {"facility": facility, "results": results}
+    )
+
+
+@require_GET
+def chapter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """One chapter as a printable PDF (Japanese font embedded), for the readers its book's
+    audience allows."""
+    try:
+        chapter = practice.chapter_for(request.user, pk)
+    except PracticeChapter.DoesNotExist:
+        raise Http404 from None
+    return pdf_response(
+        "portal/texts/chapter_pdf.html",
+        {"chapter": chapter},
+        filename=f"chapter-{chapter.book_id}-{chapter.number}.pdf",
+        request=request,
+        inline=False,
     )

@@ -9,19 +9,28 @@ appear without a write.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from medcyber.core import fulltext
 
-from .audience import audiences_for_level, reader_level
-from .models import Alert, Category, ContentItem, ContentKind, ReaderVisit
-from .services import generation
+from .audience import audiences_for_level, may_edit, reader_level
+from .models import (
+    Alert,
+    Category,
+    ContentImage,
+    ContentItem,
+    ContentKind,
+    ContentStatus,
+    ReaderVisit,
+)
+from .services import GENERATION_KEY, STATE_MEMO, generation
 
 PAGE_SIZE = 20
 CACHE_SECONDS = 60
@@ -60,9 +69,8 @@ def reading_list(
     item they explain."""
     level = reader_level(user)
     checklist_item = checklist_item[:20]
-    key = (
-        f"portal:list:{generation()}:{level}:{kind}:{category_slug}:{checklist_item}:{page_number}"
-    )
+    where = f"{kind}:{category_slug}:{checklist_item}:{page_number}"
+    key = f"portal:list:{reader_version()}:{level}:{where}"
     cached = cache.get(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
@@ -107,7 +115,7 @@ def item_page(user: Any, pk: int) -> ItemPage:
     """A published item the user may read, its tags and related items;
     ``ContentItem.DoesNotExist`` otherwise."""
     level = reader_level(user)
-    key = f"portal:item:{generation()}:{level}:{pk}"
+    key = f"portal:item:{reader_version()}:{level}:{pk}"
     cached = cache.get(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
@@ -165,6 +173,16 @@ def journal_issue_for_download(user: Any, pk: int) -> ContentItem:
     )
 
 
+def image_for(user: Any, pk: int) -> ContentImage:
+    """An image of an item the user may read now (editors: of any item, for previews);
+    ``ContentImage.DoesNotExist`` otherwise."""
+    images = ContentImage.objects.select_related("document", "item")
+    if not may_edit(user):
+        readable = ContentItem.objects.live().for_audiences(audiences_for_level(reader_level(user)))
+        images = images.filter(item__in=readable)
+    return images.get(pk=pk)
+
+
 def new_since(user: Any, now: dt.datetime | None = None) -> dt.datetime | None:
     """The reader's previous visit (items published after it are new), and note this one."""
     if not getattr(user, "is_authenticated", False):
@@ -181,17 +199,103 @@ def new_since(user: Any, now: dt.datetime | None = None) -> dt.datetime | None:
     return visit.previous_visit_at
 
 
+#: The readers' state (generation, publication times, alerts not ended): one cache entry,
+#: read together with the generation in one round trip on every public page.
+STATE_KEY = "portal:reader-state"
+
+#: A web process reuses the state this long before asking the cache again: a change made in
+#: another process shows there at most this much later (the cache round trip was a third of
+#: a cached page's cost).
+STATE_MEMO_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class ReaderState:
+    """What every reader's page depends on besides the item itself.
+
+    ``times`` holds the latest publication time already come and those still to come (the
+    latest past one is there so that a refill after a scheduled time has come gives the same
+    :func:`reader_version` as before it); ``alerts`` every alert not ended yet, showing or
+    scheduled, so each request picks the ones showing at its own minute and a banner appears
+    and disappears on time without a write.
+    """
+
+    generation: int
+    times: tuple[float, ...]
+    alerts: tuple[Alert, ...]
+
+
+def _build_state(generation_value: int) -> ReaderState:
+    now = timezone.now()
+    published = ContentItem.objects.filter(status=ContentStatus.PUBLISHED)
+    latest = published.filter(publish_at__lte=now).aggregate(at=Max("publish_at"))["at"]
+    future = published.filter(publish_at__gt=now).values_list("publish_at", flat=True)
+    times = sorted(at.timestamp() for at in [latest, *future] if at is not None)
+    alerts = Alert.objects.filter(ends_at__gt=now, is_draft=False).order_by("starts_at", "pk")
+    return ReaderState(generation_value, tuple(times), tuple(alerts))
+
+
+def reader_state() -> ReaderState:
+    """The current :class:`ReaderState`: rebuilt when the generation has moved on."""
+    memo = STATE_MEMO.get("state")
+    if memo is not None and memo[0] > time.monotonic():
+        return memo[1]  # type: ignore[no-any-return]
+    found = cache.get_many([GENERATION_KEY, STATE_KEY])
+    value = found.get(GENERATION_KEY)
+    current = int(value) if value is not None else generation()
+    state = found.get(STATE_KEY)
+    if not isinstance(state, ReaderState) or state.generation != current:
+        state = _build_state(current)
+        cache.set(STATE_KEY, state, CACHE_SECONDS)
+    STATE_MEMO["state"] = (time.monotonic() + STATE_MEMO_SECONDS, state)
+    return state
+
+
 def current_alerts(user: Any, now: dt.datetime | None = None) -> list[Alert]:
     """The alerts to show the user as banners now."""
+    return alerts_for_level(reader_level(user), now)
+
+
+def alerts_for_level(
+    level: str, now: dt.datetime | None = None, state: ReaderState | None = None
+) -> list[Alert]:
     now = now or timezone.now()
-    level = reader_level(user)
-    key = f"portal:alerts:{generation()}:{level}"
-    alerts = cache.get(key)
-    if alerts is None:
-        alerts = list(Alert.objects.filter(starts_at__lte=now, ends_at__gt=now))
-        cache.set(key, alerts, CACHE_SECONDS)
     reached = set(audiences_for_level(level))
-    return [a for a in alerts if reached.intersection(a.audiences) and a.ends_at > now]
+    return [
+        a
+        for a in (state or reader_state()).alerts
+        if a.starts_at <= now < a.ends_at and reached.intersection(a.audiences)
+    ]
+
+
+def alert_version(
+    level: str, now: dt.datetime | None = None, state: ReaderState | None = None
+) -> str:
+    """Which banners a reader of ``level`` sees now, as a short string for cache keys."""
+    return ".".join(str(a.pk) for a in alerts_for_level(level, now, state)) or "-"
+
+
+def reader_version(now: dt.datetime | None = None, state: ReaderState | None = None) -> str:
+    """What readers may see, as a cache key part: the content generation and the latest
+    publication time that has come (so a scheduled item appears on time, without a write)."""
+    state = state or reader_state()
+    stamp = (now or timezone.now()).timestamp()
+    come = max((at for at in state.times if at <= stamp), default=0.0)
+    return f"{state.generation}.{come:.0f}"
+
+
+def alerts_for_staff(now: dt.datetime | None = None) -> dict[str, list[Alert]]:
+    """Every alert by state for the staff list: drafts, showing, scheduled, recently ended."""
+    now = now or timezone.now()
+    grouped: dict[str, list[Alert]] = {"draft": [], "active": [], "scheduled": [], "ended": []}
+    for alert in Alert.objects.filter(is_draft=True).order_by("-created_at"):
+        grouped["draft"].append(alert)
+    for alert in Alert.objects.filter(is_draft=False, ends_at__gt=now).order_by("starts_at"):
+        grouped[alert.state(now)].append(alert)
+    grouped["ended"] = list(
+        Alert.objects.filter(is_draft=False, ends_at__lte=now).order_by("-ends_at")[:50]
+    )
+    return grouped
 
 
 def administered_facilities(user: Any) -> list[Any]:

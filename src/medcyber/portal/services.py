@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,10 +17,23 @@ from medcyber.core import audit, fulltext
 from medcyber.core.documents import FileType, store_upload
 
 from . import markdown
-from .models import Alert, ContentItem, ContentKind, ContentStatus, ContentVersion, Tag
+from .models import (
+    Alert,
+    ContentImage,
+    ContentItem,
+    ContentKind,
+    ContentStatus,
+    ContentVersion,
+    Tag,
+)
 
 #: Bumped whenever what readers see changes: the cached lists and pages are keyed on it.
 GENERATION_KEY = "portal:generation"
+
+#: One web process's copy of the readers' state (see ``queries.reader_state``), forgotten
+#: at once by this process's own writes; other processes ask the cache again within
+#: ``queries.STATE_MEMO_SECONDS``.
+STATE_MEMO: dict[str, Any] = {}
 
 #: A publication time this far in the past still counts as "now" (the form took a while).
 PUBLISH_GRACE = dt.timedelta(minutes=1)
@@ -62,6 +76,7 @@ def checklist_codes(text: str) -> str:
 
 
 def _bump_generation() -> None:
+    STATE_MEMO.clear()
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
@@ -177,12 +192,42 @@ def _change_status(item: ContentItem, *, by: Any, status: str, note: str, **extr
 
 
 def request_review(*, item: ContentItem, by: Any) -> ContentItem:
+    """Ask another editor to check the item before it is published."""
     with transaction.atomic():
         item = _locked(item)
         if item.status not in (ContentStatus.DRAFT, ContentStatus.UNPUBLISHED):
             raise PortalError(_("下書きまたは公開停止中の記事だけ確認を依頼できます。"))
-        _change_status(item, by=by, status=ContentStatus.REVIEW, note="review_requested")
+        _change_status(
+            item,
+            by=by,
+            status=ContentStatus.REVIEW,
+            note="review_requested",
+            review_requested_by_id=getattr(by, "pk", None),
+            reviewed_by_id=None,
+            reviewed_at=None,
+        )
     return item
+
+
+def _check_publication_time(at: dt.datetime | None, now: dt.datetime) -> None:
+    if at is not None and at < now - PUBLISH_GRACE:
+        raise PortalError(
+            _(
+                "公開日時が過去になっています。今より後の日時を指定するか、空欄にして今すぐ公開してください。"
+            )
+        )
+
+
+def _publish_locked(
+    item: ContentItem, *, by: Any, at: dt.datetime | None, now: dt.datetime
+) -> None:
+    if not item.title.strip():
+        raise PortalError(_("タイトルのない記事は公開できません。"))
+    if item.kind == ContentKind.JOURNAL and item.pdf_id is None:
+        raise PortalError(_("ジャーナルはPDFファイルを登録してから公開してください。"))
+    when = at if at is not None and at > now else now
+    note = "scheduled" if when > now else "published"
+    _change_status(item, by=by, status=ContentStatus.PUBLISHED, note=note, publish_at=when)
 
 
 def publish(
@@ -190,21 +235,42 @@ def publish(
 ) -> ContentItem:
     """Publish now, or at ``at`` (a scheduled publication); a time in the past is refused."""
     now = now or timezone.now()
-    if at is not None and at < now - PUBLISH_GRACE:
-        raise PortalError(
-            _(
-                "公開日時が過去になっています。今より後の日時を指定するか、空欄にして今すぐ公開してください。"
-            )
-        )
+    _check_publication_time(at, now)
     with transaction.atomic():
         item = _locked(item)
-        if not item.title.strip():
-            raise PortalError(_("タイトルのない記事は公開できません。"))
-        if item.kind == ContentKind.JOURNAL and item.pdf_id is None:
-            raise PortalError(_("ジャーナルはPDFファイルを登録してから公開してください。"))
-        when = at if at is not None and at > now else now
-        note = "scheduled" if when > now else "published"
-        _change_status(item, by=by, status=ContentStatus.PUBLISHED, note=note, publish_at=when)
+        _publish_locked(item, by=by, at=at, now=now)
+    return item
+
+
+def approve(
+    *, item: ContentItem, by: Any, at: dt.datetime | None = None, now: dt.datetime | None = None
+) -> ContentItem:
+    """A second editor approves an item waiting for review and publishes it (now or at
+    ``at``). The editor who asked for the review, or who saved the version under review,
+    may not approve it: the point is a second pair of eyes."""
+    now = now or timezone.now()
+    _check_publication_time(at, now)
+    with transaction.atomic():
+        item = _locked(item)
+        if item.status != ContentStatus.REVIEW:
+            raise PortalError(_("確認待ちの記事ではありません。"))
+        authors = {item.review_requested_by_id, item.updated_by_id} - {None}
+        if getattr(by, "pk", None) in authors:
+            raise PortalError(
+                _(
+                    "ご自身が書いた、または確認を依頼した記事は承認できません。"
+                    "別の編集者に承認を依頼してください。"
+                )
+            )
+        item.reviewed_by = by
+        item.reviewed_at = now
+        audit.record(
+            "change",
+            "portal.item.approved",
+            item,
+            changes={"reviewed_by": getattr(by, "email", ""), "version": item.version},
+        )
+        _publish_locked(item, by=by, at=at, now=now)
     return item
 
 
@@ -231,6 +297,23 @@ def attach_pdf(*, item: ContentItem, by: Any, file: Any) -> ContentItem:
         if item.status == ContentStatus.PUBLISHED:
             _reader_content_changed()
     return item
+
+
+IMAGE_TYPES = frozenset({FileType.PNG, FileType.JPEG, FileType.GIF})
+
+
+def attach_image(*, item: ContentItem, by: Any, file: Any, alt_text: str) -> ContentImage:
+    """Store an image for an item's Markdown (type checked by content, scanned, encrypted,
+    audited); :class:`~medcyber.core.documents.DocumentRejected` for a file that is not a
+    PNG, JPEG or GIF image or that the scan refuses."""
+    alt_text = alt_text.strip()
+    if not alt_text:
+        raise PortalError(_("画像の説明（代替テキスト）を入力してください。"))
+    document = store_upload(file, purpose="portal_image", owner=by, allowed_types=IMAGE_TYPES)
+    with transaction.atomic():
+        image = ContentImage(item=item, document=document, alt_text=alt_text[:200], uploaded_by=by)
+        image.save()
+    return image
 
 
 # --- alerts ---------------------------------------------------------------------------------
@@ -262,9 +345,120 @@ def publish_alert(
             ends_at=ends_at,
             published_by=by,
         )
-        alert.full_clean(exclude=["published_by"])
+        alert.full_clean(exclude=["published_by", "ended_by"])
         alert.save()
         transaction.on_commit(lambda: email_alert.enqueue(alert.pk))
+        _reader_content_changed()
+    return alert
+
+
+#: How long a draft alert would show if staff publish it without changing its times.
+DRAFT_ALERT_DAYS = 7
+
+
+def create_alert_draft(
+    title: str,
+    body: str,
+    audiences: list[str],
+    source_ref: str,
+    *,
+    link: str = "",
+) -> Alert:
+    """A DRAFT urgent alert for staff to review and publish (shown to nobody, e-mailed to
+    nobody until then), for other parts of the programme: e.g. the guideline's vulnerability
+    catalogue when a known-exploited vulnerability hits many members.
+
+    ``audiences`` are :class:`~medcyber.portal.models.Audience` values; ``source_ref`` names
+    what the alert came from (e.g. ``"kev:CVE-2026-0001"``). Calling it again with the same
+    ``source_ref`` while that alert is a draft or still showing returns the existing alert,
+    so a repeated check never makes duplicates. :class:`PortalError` for bad input.
+    """
+    from .models import Audience
+
+    title, body, source_ref = title.strip(), body.strip(), source_ref.strip()
+    if not title or not body:
+        raise PortalError(_("件名と本文を入力してください。"))
+    if not source_ref:
+        raise PortalError(_("作成元を指定してください。"))
+    unknown = [a for a in audiences if a not in Audience.values]
+    if not audiences or unknown:
+        raise PortalError(_("表示する相手を1つ以上選んでください。"))
+    now = timezone.now()
+    with transaction.atomic():
+        existing = (
+            Alert.objects.select_for_update()
+            .filter(source_ref=source_ref)
+            .filter(Q(is_draft=True) | Q(ends_at__gt=now))
+            .order_by("-created_at")
+            .first()
+        )
+        if existing is not None:
+            return existing
+        alert = Alert(
+            title=title[:200],
+            body=body,
+            link=link,
+            audiences=list(dict.fromkeys(audiences)),
+            starts_at=now,
+            ends_at=now + dt.timedelta(days=DRAFT_ALERT_DAYS),
+            is_draft=True,
+            source_ref=source_ref[:200],
+        )
+        alert.full_clean(exclude=["published_by", "ended_by"])
+        alert.save()
+    return alert
+
+
+def publish_alert_draft(
+    *,
+    alert: Alert,
+    by: Any,
+    title: str,
+    body: str,
+    audiences: list[str],
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    link: str = "",
+) -> Alert:
+    """Staff publish a draft alert as they edited it: a banner from ``starts_at`` and the
+    e-mail to facility administrators, as :func:`publish_alert`."""
+    from .tasks import email_alert
+
+    if ends_at <= starts_at:
+        raise PortalError(_("表示終了は表示開始より後にしてください。"))
+    if not audiences:
+        raise PortalError(_("表示する相手を1つ以上選んでください。"))
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().get(pk=alert.pk)
+        if not alert.is_draft:
+            raise PortalError(_("このお知らせはすでに掲載されています。"))
+        alert.title, alert.body, alert.link = title, body, link
+        alert.audiences = list(audiences)
+        alert.starts_at, alert.ends_at = starts_at, ends_at
+        alert.is_draft = False
+        alert.published_by = by
+        alert.full_clean(exclude=["published_by", "ended_by"])
+        alert.save()
+        transaction.on_commit(lambda: email_alert.enqueue(alert.pk))
+        _reader_content_changed()
+    return alert
+
+
+def end_alert(*, alert: Alert, by: Any, now: dt.datetime | None = None) -> Alert:
+    """End an alert now (its banner disappears at once); a scheduled one never shows."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().get(pk=alert.pk)
+        if alert.is_draft:
+            raise PortalError(_("下書きのお知らせは終了できません。"))
+        if alert.ends_at <= now:
+            raise PortalError(_("このお知らせはすでに終了しています。"))
+        if alert.starts_at >= now:  # scheduled: keep the period valid, it never showed
+            alert.starts_at = now - dt.timedelta(seconds=1)
+        alert.ends_at = now
+        alert.ended_early_at = now
+        alert.ended_by = by
+        alert.save()
         _reader_content_changed()
     return alert
 

@@ -35,7 +35,7 @@ def email_alert(alert_id: int) -> int:
     """Send the alert to every facility administrator (one message each, so no address is
     shown to another); returns how many were sent. A second run sends nothing."""
     alert = Alert.objects.get(pk=alert_id)
-    if alert.emailed_at is not None:
+    if alert.emailed_at is not None or alert.is_draft:
         return 0
     addresses = facility_admin_addresses()
     with override(settings.LANGUAGE_CODE):

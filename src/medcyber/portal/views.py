@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
@@ -23,8 +24,8 @@ from medcyber.core.documents import open_document
 from . import queries
 from .audience import reader_level
 from .forms import SearchForm
-from .models import ContentItem, ContentKind
-from .services import generation
+from .models import Audience, ContentImage, ContentItem, ContentKind
+from .page_cache import anonymous_page_cache
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -35,13 +36,14 @@ def _page_number(request: HttpRequest) -> int:
 
 
 @require_GET
+@anonymous_page_cache
 def index(request: HttpRequest) -> HttpResponse:
     new_since = queries.new_since(request.user)
     # The list is the same for every reader of one audience level (and last visit): its HTML
     # is kept for a minute under the content generation, so most requests render only the
     # page around it.
     key = "portal:list-html:{}:{}:{}:{}:{}".format(
-        generation(),
+        queries.reader_version(),
         get_language(),
         reader_level(request.user),
         new_since.timestamp() if new_since else "",
@@ -79,8 +81,10 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@anonymous_page_cache
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    key = f"portal:item-html:{generation()}:{get_language()}:{reader_level(request.user)}:{pk}"
+    level = reader_level(request.user)
+    key = f"portal:item-html:{queries.reader_version()}:{get_language()}:{level}:{pk}"
     cached = cache.get(key)
     if cached is None:
         try:
@@ -131,6 +135,29 @@ def journal_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@require_GET
+def image(request: HttpRequest, pk: int) -> HttpResponse:
+    """An article's image, for the readers the article's audience allows (and its editors).
+    A public article's image may be kept by browsers and proxies; any other is private."""
+    try:
+        found = queries.image_for(request.user, pk)
+    except ContentImage.DoesNotExist:
+        raise Http404 from None
+    response = HttpResponse(open_document(found.document), content_type=found.document.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    shared = (
+        found.item.audience == Audience.PUBLIC
+        and ContentItem.objects.live().filter(pk=found.item_id).exists()
+    )
+    if shared:
+        patch_cache_control(response, public=True, max_age=3600)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+        patch_vary_headers(response, ("Cookie",))
     return response
 
 
