@@ -406,6 +406,8 @@ def _transition(campaign: Campaign, action: str, by: Any, **changes: Any) -> Cam
         locked,
         changes={"state": [before, target], "by": getattr(by, "pk", None)},
     )
+    if action == "start":
+        transaction.on_commit(_start_report_reading)
     campaign.refresh_from_db()
     return campaign
 
@@ -510,6 +512,13 @@ def start_if_due(campaign: Campaign, by: Any = None) -> Campaign:
         if campaign.state == CampaignState.SCHEDULED and campaign.window_start <= timezone.now():
             return _transition(campaign, "start", by)
     return campaign
+
+
+def _start_report_reading() -> None:
+    """Reports come in once mail goes out: the mailbox is read from then on."""
+    from .tasks import schedule_report_reading
+
+    schedule_report_reading()
 
 
 def finish_if_done(campaign: Campaign) -> Campaign:
