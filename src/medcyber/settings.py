@@ -236,6 +236,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="medcyber <noreply@me
 # Training mail (TRAIN-1): the senders' domain and the most mails a minute through EMAIL_HOST.
 TRAINING_SENDER_DOMAIN = env.str("TRAINING_SENDER_DOMAIN", default="training.invalid")
 TRAINING_SEND_RATE_PER_MINUTE = env.int("TRAINING_SEND_RATE_PER_MINUTE", default=60)
+# Mails handed over per batch (one connection, three writes); a killed worker can leave at most
+# this many "uncertain" (never re-sent).
+TRAINING_SEND_BATCH = env.int("TRAINING_SEND_BATCH", default=200)
+# SMTP connections a sending worker uses at once (each waits on the server's replies).
+TRAINING_SEND_CONNECTIONS = env.int("TRAINING_SEND_CONNECTIONS", default=4)
 # Reports by forwarding: the report mailbox (each facility's address is a sub-address of it),
 # read over IMAP by a periodic task and by `medcyber training read-reports`.
 TRAINING_REPORT_ADDRESS = env.str("TRAINING_REPORT_ADDRESS", default="report@training.invalid")
