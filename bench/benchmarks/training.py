@@ -1,12 +1,14 @@
 """training_send and training_track: the training service under load.
 
 training_send: a 20,000-recipient campaign sent by ``medcyber training send`` (the worker's
-code: claim, mark, hand over, mark sent — every state committed) to a local aiosmtpd sink,
+code: claim a batch, render it, mark it as being handed over, hand it over on a few SMTP
+connections, write what the server answered — every state committed) to a local aiosmtpd sink,
 against a plain ``smtplib`` loop sending the same rendered messages over one connection to the
 same sink. Ratio of messages per second: aim ≥ 0.5.
 
 training_track: the open-tracking pixel against ``/healthz`` on the same gunicorn, 50
-concurrent clients; every pixel hit must be one stored tracking event. Ratio: aim ≥ 0.5.
+concurrent clients; every pixel hit must be one stored tracking event (one statement, one
+durable commit per hit on PostgreSQL). Ratio: aim ≥ 0.5.
 """
 
 from __future__ import annotations
@@ -176,8 +178,8 @@ def run_send(ctx: Context) -> dict[str, Any]:
             f"ratio medcyber/smtplib msg/s = {ratio:.2f} (aim ≥ {RATIO_AIM}: "
             f"{'met' if ratio >= RATIO_AIM else 'NOT met'}); every message sent once: "
             f"{medcyber_count == RECIPIENTS}",
-            "medcyber's time includes starting Django (about a second) and committing each "
-            "message's state before and after the hand-over",
+            "medcyber's time includes starting Django and committing each batch's state before "
+            "and after the hand-over",
         ],
     }
 

@@ -236,6 +236,20 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="medcyber <noreply@me
 # Training mail (TRAIN-1): the senders' domain and the most mails a minute through EMAIL_HOST.
 TRAINING_SENDER_DOMAIN = env.str("TRAINING_SENDER_DOMAIN", default="training.invalid")
 TRAINING_SEND_RATE_PER_MINUTE = env.int("TRAINING_SEND_RATE_PER_MINUTE", default=60)
+# Mails handed over per batch (one connection, three writes); a killed worker can leave at most
+# this many "uncertain" (never re-sent).
+TRAINING_SEND_BATCH = env.int("TRAINING_SEND_BATCH", default=200)
+# SMTP connections a sending worker uses at once (each waits on the server's replies).
+TRAINING_SEND_CONNECTIONS = env.int("TRAINING_SEND_CONNECTIONS", default=4)
+# Reports by forwarding: the report mailbox (each facility's address is a sub-address of it),
+# read over IMAP by a periodic task and by `medcyber training read-reports`.
+TRAINING_REPORT_ADDRESS = env.str("TRAINING_REPORT_ADDRESS", default="report@training.invalid")
+TRAINING_REPORT_IMAP_HOST = env.str("TRAINING_REPORT_IMAP_HOST", default="")
+TRAINING_REPORT_IMAP_PORT = env.int("TRAINING_REPORT_IMAP_PORT", default=0)
+TRAINING_REPORT_IMAP_USER = env.str("TRAINING_REPORT_IMAP_USER", default="")
+TRAINING_REPORT_IMAP_PASSWORD = env.str("TRAINING_REPORT_IMAP_PASSWORD", default="")
+TRAINING_REPORT_IMAP_SSL = env.bool("TRAINING_REPORT_IMAP_SSL", default=True)
+TRAINING_REPORT_POLL_SECONDS = env.int("TRAINING_REPORT_POLL_SECONDS", default=300)
 
 # --- the programme's contact details (ADM-2) ------------------------------------------------
 # Defaults only: association staff edit the live values in the admin (core.ProgrammeContact).

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,19 @@ import pytest
 from django.db import connection
 from playwright.sync_api import expect
 
-from medcyber.training import sending
+from medcyber.training import reports, sending
 from medcyber.training.models import Campaign
 from tests import factories
 from tests.core.conftest import clamd, clamd_server  # noqa: F401 - real ClamAV for the upload
 from tests.e2e.steps import sign_in, sign_out
-from tests.training.conftest import DOMAIN, make_clinic, next_monday_9
+from tests.training.conftest import (  # noqa: F401 - a real IMAP server
+    DOMAIN,
+    dovecot_server,
+    make_clinic,
+    next_monday_9,
+    report_mailbox,
+)
+from tests.training.dovecot import Dovecot
 
 pytestmark = pytest.mark.usefixtures("clamd")  # the staff list is scanned
 
@@ -37,7 +45,12 @@ def _everything_stored() -> str:
 
 
 def test_a_campaign_is_prepared_approved_sent_and_its_results_shown(
-    page: Any, live_server: Any, smtp_sink: Any, settings: Any, tmp_path: Path
+    page: Any,
+    live_server: Any,
+    smtp_sink: Any,
+    report_mailbox: Dovecot,  # noqa: F811 - the fixture imported above
+    settings: Any,
+    tmp_path: Path,
 ) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "files")
     settings.MEDCYBER_BASE_URL = live_server.url
@@ -115,11 +128,24 @@ def test_a_campaign_is_prepared_approved_sent_and_its_results_shown(
     )
     trainee.close()
 
+    # another recipient forwards the mail to the facility's report address, which is read
+    report_address = page.get_by_test_id("report-address").inner_text()
+    assert report_address == reports.report_address(clinic.facility.pk)
+    suzuki = next(m for m in smtp_sink.messages if "suzuki@" in str(m["To"]))
+    forward = EmailMessage()
+    forward["From"], forward["To"] = f"suzuki@{DOMAIN}", report_address
+    forward["Subject"] = "Fwd: " + str(suzuki["Subject"])
+    forward.set_content("怪しいメールが届きました。")
+    forward.add_attachment(suzuki)
+    report_mailbox.deliver(forward.as_bytes())
+    assert reports.read_mailbox().reported == 1
+
     # the results show it, and nothing typed is anywhere in the database
     page.reload()
     expect(page.get_by_test_id("campaign-state")).to_have_text("完了")
     expect(page.locator("main")).to_contain_text("3通を送信しました。")
     expect(page.get_by_test_id("funnel-clicked")).to_contain_text("33%")
     expect(page.get_by_test_id("funnel-submitted")).to_contain_text("33%")
+    expect(page.get_by_test_id("funnel-reported")).to_contain_text("33%")
     stored = _everything_stored()
     assert TYPED_USER not in stored and TYPED_PASSWORD not in stored

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from medcyber.training.models import (
 )
 from tests import factories
 from tests.core.conftest import clamd, clamd_server  # noqa: F401 - real ClamAV for uploads
+from tests.training.dovecot import Dovecot, start_dovecot
 
 DOMAIN = "sakura-clinic.jp"
 
@@ -98,3 +100,20 @@ def approved_campaign(clinic: Clinic, slug: str = "account-warning") -> Campaign
     campaign = draft_campaign(clinic, slug)
     services.submit_for_approval(campaign=campaign, by=clinic.admin)
     return services.approve(campaign=campaign, by=clinic.second_admin)
+
+
+@pytest.fixture(scope="session")
+def dovecot_server() -> Iterator[Dovecot]:
+    yield from start_dovecot()
+
+
+@pytest.fixture
+def report_mailbox(dovecot_server: Dovecot, settings: Any) -> Dovecot:
+    """The report mailbox on a real dovecot, empty, and the settings pointing at it."""
+    dovecot_server.empty()
+    settings.TRAINING_REPORT_IMAP_HOST = "127.0.0.1"
+    settings.TRAINING_REPORT_IMAP_PORT = dovecot_server.port
+    settings.TRAINING_REPORT_IMAP_USER = dovecot_server.user
+    settings.TRAINING_REPORT_IMAP_PASSWORD = dovecot_server.password
+    settings.TRAINING_REPORT_IMAP_SSL = False
+    return dovecot_server

@@ -28,6 +28,8 @@ class LibraryTemplate:
     signs: tuple[str, ...]
     has_login_form: bool = False
     login_form_title: str = ""
+    attachment_kind: str = ""
+    attachment_name: str = ""
 
 
 LIBRARY: tuple[LibraryTemplate, ...] = (
@@ -104,7 +106,10 @@ LIBRARY: tuple[LibraryTemplate, ...] = (
             "「振込先口座が変更になった」は、振り込め詐欺（ビジネスメール詐欺）の典型的な文言です。",
             "請求書の金額も番号も本文に書かれていません。",
             "支払期日が迫っていると急がせています。",
+            "見覚えのない請求書が添付されています。本物の攻撃では、添付ファイルを開くだけで感染することがあります。",
         ),
+        attachment_kind="pdf",
+        attachment_name="ご請求書.pdf",
     ),
     LibraryTemplate(
         slug="account-warning",

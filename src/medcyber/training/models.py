@@ -186,6 +186,15 @@ class TemplateKind(models.TextChoices):
     OTHER = "other", _("その他")
 
 
+class AttachmentKind(models.TextChoices):
+    """Harmless files only: a PDF or a plain text that says it was training (never a program,
+    a script or a document with macros)."""
+
+    NONE = "", _("なし")
+    PDF = "pdf", _("PDF")
+    TEXT = "txt", _("テキスト")
+
+
 class MailTemplate(AuditedModel):
     """A training e-mail: subject and body with ``{{ variables }}``, and what to teach."""
 
@@ -210,6 +219,15 @@ class MailTemplate(AuditedModel):
     has_login_form = models.BooleanField(_("ログイン画面の模倣を含む"), default=False)
     login_form_title = models.CharField(_("模倣ログイン画面の見出し"), max_length=100, blank=True)
     signs = models.JSONField(_("見抜くポイント"), default=list)
+    attachment_kind = models.CharField(
+        _("添付ファイル"), max_length=3, choices=AttachmentKind.choices, blank=True, default=""
+    )
+    attachment_name = models.CharField(
+        _("添付ファイルの名前"),
+        max_length=100,
+        blank=True,
+        help_text=_("訓練用の無害なファイル（PDF またはテキスト）として添付されます。"),
+    )
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
 
     objects = TrainingScopedQuerySet.as_manager()

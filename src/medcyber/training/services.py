@@ -21,7 +21,7 @@ from medcyber.core import audit
 from medcyber.registry.imports.readers import ImportFileError, Table
 from medcyber.registry.models import Facility
 
-from . import rules
+from . import attachments, rules
 from .access import is_training_staff, runs_training_for
 from .library import LIBRARY
 from .models import (
@@ -64,6 +64,8 @@ def ensure_library() -> int:
             "signs": list(spec.signs),
             "has_login_form": spec.has_login_form,
             "login_form_title": spec.login_form_title,
+            "attachment_kind": spec.attachment_kind,
+            "attachment_name": spec.attachment_name,
         }
         found = MailTemplate.unscoped.filter(slug=spec.slug).first()
         if found is None:
@@ -99,6 +101,9 @@ def template_problems(*, subject: str, body_text: str) -> list[str]:
 def create_template(*, facility: Facility, by: Any, **values: Any) -> MailTemplate:
     _require_runner(by, facility.pk)
     problems = template_problems(subject=values["subject"], body_text=values["body_text"])
+    problems += attachments.name_problems(
+        values.get("attachment_kind", ""), values.get("attachment_name", "")
+    )
     if problems:
         raise TrainingError(" ".join(problems))
     return MailTemplate.unscoped.create(facility=facility, **values)
@@ -406,6 +411,8 @@ def _transition(campaign: Campaign, action: str, by: Any, **changes: Any) -> Cam
         locked,
         changes={"state": [before, target], "by": getattr(by, "pk", None)},
     )
+    if action == "start":
+        transaction.on_commit(_start_report_reading)
     campaign.refresh_from_db()
     return campaign
 
@@ -510,6 +517,13 @@ def start_if_due(campaign: Campaign, by: Any = None) -> Campaign:
         if campaign.state == CampaignState.SCHEDULED and campaign.window_start <= timezone.now():
             return _transition(campaign, "start", by)
     return campaign
+
+
+def _start_report_reading() -> None:
+    """Reports come in once mail goes out: the mailbox is read from then on."""
+    from .tasks import schedule_report_reading
+
+    schedule_report_reading()
 
 
 def finish_if_done(campaign: Campaign) -> Campaign:

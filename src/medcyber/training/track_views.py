@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import rules, tracking
+from . import reports, rules, tracking
 from .models import Message, TrackingKind
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
@@ -79,6 +79,7 @@ def learn(request: HttpRequest, token: str) -> HttpResponse:
             "subject": rules.render(template.subject, values),
             "body": rules.render(template.body_text, values),
             "submitted": message.submitted_at is not None,
+            "report_address": reports.report_address(message.campaign.facility_id),
         },
     )
 

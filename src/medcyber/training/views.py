@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from medcyber.core import audit
 from medcyber.core.documents import DocumentRejected
 
-from . import exports, queries, services
+from . import exports, queries, reports, services
 from .access import is_training_staff, may_use_training
 from .forms import ApprovedAddressForm, CampaignForm, DomainForm, GroupForm, RecipientFileForm
 from .models import Campaign, MailTemplate, Recipient, RecipientGroup, VerifiedDomain
@@ -89,6 +89,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": queries.facility_history(campaign),
             "repeat_clickers": queries.repeat_clickers(campaign),
             "may_approve": services.may_approve(campaign, request.user),
+            "report_address": reports.report_address(campaign.facility_id),
         },
     )
 

@@ -3,10 +3,13 @@
 medcyber training list --json          [{"id", "name", "state", "recipients"}, …]
 medcyber training send --campaign ID   sends now every unsent message of an approved
                                        campaign (the code the task worker runs)
+medcyber training read-reports         reads the report mailbox once over IMAP (the code the
+                                       periodic task runs); one JSON object of counts
 """
 
 from __future__ import annotations
 
+import imaplib
 import json
 from typing import Any
 
@@ -14,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
 
 from medcyber.core import audit
-from medcyber.training import sending
+from medcyber.training import reports, sending
 from medcyber.training.models import Campaign, CampaignState
 
 CLI_ACTOR = audit.AuditContext(actor_label="system:cli")
@@ -25,16 +28,21 @@ class Command(BaseCommand):
     help = "Training campaigns. list: every campaign. send: send an approved campaign now."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True, metavar="{list,send}")
+        sub = parser.add_subparsers(
+            dest="action", required=True, metavar="{list,send,read-reports}"
+        )
         listing = sub.add_parser("list", help="list the campaigns")
         listing.add_argument("--json", action="store_true", help="one JSON array on stdout")
         send = sub.add_parser("send", help="send every unsent message of an approved campaign")
         send.add_argument("--campaign", type=int, required=True, metavar="ID")
+        sub.add_parser("read-reports", help="read the report mailbox over IMAP once")
 
     def handle(self, *args: Any, **options: Any) -> None:
         with audit.acting_as(CLI_ACTOR):
             if options["action"] == "list":
                 self.list(as_json=options["json"])
+            elif options["action"] == "read-reports":
+                self.read_reports()
             else:
                 self.send(options["campaign"])
 
@@ -68,3 +76,15 @@ class Command(BaseCommand):
             f"sent {counts.sent}, retry later {counts.retried}, failed {counts.failed}; "
             f"campaign {campaign.pk} is {campaign.state}"
         )
+
+    def read_reports(self) -> None:
+        box = reports.MailboxSettings.from_settings()
+        if not box.configured:
+            raise CommandError(
+                "no report mailbox: set TRAINING_REPORT_IMAP_HOST and TRAINING_REPORT_IMAP_USER"
+            )
+        try:
+            counts = reports.read_mailbox(box)
+        except (OSError, imaplib.IMAP4.error) as error:
+            raise CommandError(f"the report mailbox could not be read: {error}") from error
+        self.stdout.write(json.dumps(reports.summary(counts)))
