@@ -670,6 +670,12 @@ ROUTE_RULES: dict[str, Rule] = {
     "guideline:checklist_list": Rule(allowed=IMPORT_ADMINS, refused=(403,)),
     "guideline:overview": Rule(allowed=ALL_FACILITIES_ROLES, refused=(403,)),
     "guideline:overview_csv": Rule(allowed=ALL_FACILITIES_ROLES, refused=(403,)),
+    # guideline: asking the desk about an item is the facility's own action (staff: 403)
+    "guideline:item_question": Rule(
+        kwargs=lambda w: {**_assessment_b(w), "key": "cyber-bcp"},
+        allowed=NO_ROLES,
+        refused=(403, 404),
+    ),
     # the portal: reading is public; members' items for members (tenant A is an A① facility)
     # and staff; editing for content editors; a facility admin links staff to *their* facility
     "portal:index": Rule(public=True, absent=True),

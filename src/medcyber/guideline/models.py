@@ -489,3 +489,49 @@ class TallyState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version_id}: {self.refreshed_at or '-'}"
+
+
+class ItemQuestionQuerySet(FacilityOwnedQuerySet["ItemQuestion"]):
+    facility_lookup = "assessment__facility"
+
+
+class ItemQuestion(AuditedModel):
+    """A question a facility asked the desk about one checklist item (pillar 4's consultation):
+    the desk case lives in the desk app; this row ties it to the item so the facility sees the
+    case's status beside the item, and the desk sees which item is meant."""
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("自己点検"), on_delete=models.CASCADE, related_name="questions"
+    )
+    item = models.ForeignKey(
+        ChecklistItem, verbose_name=_("チェック項目"), on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey(
+        "desk.Case", verbose_name=_("相談"), on_delete=models.PROTECT, related_name="+"
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("質問者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    asked_at = models.DateTimeField(_("質問日時"), auto_now_add=True)
+
+    objects = ItemQuestionQuerySet.as_manager()
+    unscoped = UnscopedManager.from_queryset(ItemQuestionQuerySet)()
+
+    class Meta:
+        verbose_name = _("項目についての質問")
+        verbose_name_plural = _("項目についての質問")
+        ordering: ClassVar[list[str]] = ["-asked_at", "-pk"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["case"], name="guideline_question_case_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} → {self.case_id}"
+
+    def audit_facility_id(self) -> int | None:
+        return int(self.assessment.facility_id)

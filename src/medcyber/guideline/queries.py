@@ -31,6 +31,7 @@ class ItemRow:
     answer: Answer | None
     last_year: str  # last fiscal year's answer to the same item key ("new" when it had none)
     derived: tuple[str, str] | None = None
+    questions: list[Any] = field(default_factory=list)  # asked of the desk about this item
 
 
 @dataclass

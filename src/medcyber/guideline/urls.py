@@ -3,7 +3,7 @@ vendor's link (/guideline/vendor/…), the association's screens (/staff/guideli
 
 from django.urls import path
 
-from . import staff_views, views
+from . import question_views, staff_views, views
 
 app_name = "guideline"
 
@@ -55,5 +55,10 @@ urlpatterns = [
         "guideline/facilities/<int:pk>/<slug:code>/<int:year>/vendor-requests/",
         views.vendor_request_create,
         name="vendor_request_create",
+    ),
+    path(
+        "guideline/facilities/<int:pk>/<slug:code>/<int:year>/items/<slug:key>/question/",
+        question_views.item_question,
+        name="item_question",
     ),
 ]
