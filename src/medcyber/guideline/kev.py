@@ -142,7 +142,7 @@ def import_catalogue(path: Path) -> KevReport:
             unique_fields=["cve_id"],
             update_fields=FIELDS,
         )
-        report.findings = match_assets(Asset.unscoped.all())
+        report.findings = match_assets(Asset.unscoped.in_use())
         audit.record(
             "update",
             "guideline.kev.import",

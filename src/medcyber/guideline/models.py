@@ -297,6 +297,7 @@ class VendorRequest(AuditedModel):
     expires_at = models.DateTimeField(_("有効期限"))
     revoked_at = models.DateTimeField(_("取り消し日時"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("最終利用日時"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("メール送信日時"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("依頼者"),
@@ -330,7 +331,9 @@ class AssetKind(models.TextChoices):
 
 
 class AssetQuerySet(FacilityOwnedQuerySet["Asset"]):
-    pass
+    def in_use(self) -> AssetQuerySet:
+        """Assets not retired: the register, the warnings and derived answers count these."""
+        return self.filter(retired_on__isnull=True)
 
 
 class Asset(AuditedModel):
@@ -350,6 +353,12 @@ class Asset(AuditedModel):
     internet_exposed = models.BooleanField(_("インターネットに接続"), default=False)
     maintainer = models.CharField(_("保守事業者"), max_length=200, blank=True)
     note = models.TextField(_("備考"), blank=True)
+    retired_on = models.DateField(
+        _("廃棄・撤去日"),
+        null=True,
+        blank=True,
+        help_text=_("使わなくなった資産は消さずに、この日付で台帳から外します。"),
+    )
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     objects = AssetQuerySet.as_manager()

@@ -193,7 +193,7 @@ def assessment(request: HttpRequest, pk: int, code: str, year: int) -> HttpRespo
         )
         return redirect(request.path)
     sections = queries.section_rows(version, assessment, facility.pk)
-    assets = Asset.objects.visible_to(request.user).filter(facility=facility)
+    assets = Asset.objects.visible_to(request.user).filter(facility=facility).in_use()
     answering = request.method == "POST" and request.POST.get("step") == "answers"
     _item_forms(request, sections, assets, answering)
     asked = questions_by_item(request.user, assessment)
@@ -248,6 +248,7 @@ def _inspection_report(
         "sections": queries.section_rows(version, assessment, facility.pk),
         "progress": queries.progress_of(assessment, version),
         "assets": queries.assets_of(request.user, facility),
+        "findings": queries.findings_of(request.user, facility),
         "year_label": rules.fiscal_year_label(year),
         "printed_on": timezone.localdate(),
     }
