@@ -376,6 +376,28 @@ def _asset_b(w: World) -> int:
     return int(asset.pk)
 
 
+def _kev_proposal(w: World) -> dict[str, Any]:
+    """A portal alert proposed for a widespread flaw (counts only), to be decided on."""
+    from medcyber.guideline.models import KevAlertProposal
+
+    _finding_b(w)
+    proposal = KevAlertProposal.objects.first() or KevAlertProposal.objects.create(
+        entry_id=_kev_entry_id(),
+        facilities=1,
+        threshold=1,
+        title="注意喚起",
+        body="本文",
+        proposed_at=timezone.now(),
+    )
+    return {"pk": proposal.pk, "action": "dismiss"}
+
+
+def _kev_entry_id() -> int:
+    from medcyber.guideline.models import KevEntry
+
+    return int(KevEntry.objects.get(cve_id="CVE-2024-0001").pk)
+
+
 def _assessment_b_pk(w: World) -> int:
     from medcyber.guideline.models import Assessment
 
@@ -737,6 +759,15 @@ ROUTE_RULES: dict[str, Rule] = {
         kwargs=lambda w: {"finding_id": _finding_b(w)["finding_pk"]},
         allowed=NO_ROLES,
         refused=(400, 403, 404),
+    ),
+    # guideline: a proposed KEV alert (association data, no tenant) is decided by those who
+    # publish on the portal
+    "guideline:kev_alert_decide": Rule(
+        kwargs=_kev_proposal,
+        allowed=CONTENT_EDITORS,
+        refused=(403,),
+        method="post",
+        ok=(302,),
     ),
     # the portal: reading is public; members' items for members (tenant A is an A① facility)
     # and staff; editing for content editors; a facility admin links staff to *their* facility

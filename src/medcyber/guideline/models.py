@@ -407,6 +407,47 @@ class KevEntry(models.Model):
         return str(self.cve_id)
 
 
+class KevAlertProposal(AuditedModel):
+    """A portal alert drafted for a new catalogue entry that hits many members, waiting for a
+    content editor to publish it (through the portal's service) or set it aside. Counts only:
+    no facility is named."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("確認待ち")
+        PUBLISHED = "published", _("掲載済み")
+        DISMISSED = "dismissed", _("見送り")
+
+    entry = models.OneToOneField(
+        KevEntry, verbose_name=_("脆弱性"), on_delete=models.CASCADE, related_name="alert_proposal"
+    )
+    facilities = models.PositiveIntegerField(_("影響を受ける施設数"))
+    threshold = models.PositiveIntegerField(_("提案の基準（施設数）"))
+    title = models.CharField(_("件名"), max_length=200)
+    body = models.TextField(_("本文"))
+    status = models.CharField(
+        _("状態"), max_length=12, choices=Status.choices, default=Status.PROPOSED
+    )
+    proposed_at = models.DateTimeField(_("提案日時"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("判断した人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("判断日時"), null=True, blank=True)
+    portal_alert_id = models.PositiveIntegerField(_("ポータルのお知らせ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("注意喚起の提案")
+        verbose_name_plural = _("ポータルの注意喚起の提案")
+        ordering: ClassVar[list[str]] = ["-proposed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+
 class KevFindingQuerySet(FacilityOwnedQuerySet["KevFinding"]):
     facility_lookup = "asset__facility"
 

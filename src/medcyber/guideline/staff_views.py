@@ -18,12 +18,13 @@ from medcyber.core import audit
 from medcyber.core.documents import DocumentRejected, FileType, store_upload
 from medcyber.core.exports import csv_response
 from medcyber.core.models import StoredDocument
+from medcyber.portal.audience import may_edit as may_publish
 from medcyber.registry.choices import FacilityKind
 
 from . import charts, queries, rules, tallies, trends
 from .forms import FileUploadForm
 from .loading import load
-from .models import ChecklistVersion
+from .models import ChecklistVersion, KevAlertProposal
 from .report_text import outcome_label
 from .views import _run_on_copy
 
@@ -140,6 +141,10 @@ def overview(request: HttpRequest) -> HttpResponse:
             "year_label": rules.fiscal_year_label(year),
             "version": version,
             "kev_counts": queries.kev_counts(user),
+            "proposals": KevAlertProposal.objects.filter(
+                status=KevAlertProposal.Status.PROPOSED
+            ).select_related("entry"),
+            "may_publish": may_publish(user),
             "rates": rates,
             "kind": kind,
             "kinds": FacilityKind.choices,

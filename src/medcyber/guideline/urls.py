@@ -3,7 +3,7 @@ vendor's link (/guideline/vendor/…), the association's screens (/staff/guideli
 
 from django.urls import path
 
-from . import asset_views, question_views, staff_views, views
+from . import alert_views, asset_views, question_views, staff_views, views
 
 app_name = "guideline"
 
@@ -43,6 +43,11 @@ urlpatterns = [
     path("staff/guideline/checklists/", staff_views.checklist_list, name="checklist_list"),
     path("staff/guideline/overview/", staff_views.overview, name="overview"),
     path("staff/guideline/overview/items.csv", staff_views.overview_csv, name="overview_csv"),
+    path(
+        "staff/guideline/kev-alerts/<int:pk>/<slug:action>/",
+        alert_views.kev_alert_decide,
+        name="kev_alert_decide",
+    ),
     path("staff/guideline/overview/trends/", staff_views.overview_trends, name="overview_trends"),
     path(
         "staff/guideline/overview/prefectures.csv",
