@@ -13,6 +13,7 @@ from medcyber.accounts.api import router as accounts_router
 from medcyber.accounts.api_auth import api_auth
 from medcyber.claims.api import router as claims_router
 from medcyber.desk.api import router as desk_router
+from medcyber.guideline.api import router as guideline_router
 from medcyber.incidents.api import router as incidents_router
 from medcyber.registry.api import router as registry_router
 from medcyber.training.api import router as training_router
@@ -45,3 +46,4 @@ api.add_router("/claims", claims_router)
 api.add_router("/cases", desk_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/training", training_router)
+api.add_router("/guideline", guideline_router)

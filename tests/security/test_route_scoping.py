@@ -366,6 +366,45 @@ def _finding_b(w: World) -> dict[str, Any]:
     return {"pk": w.facility_b.pk, "finding_pk": finding.pk}
 
 
+def _asset_b(w: World) -> int:
+    """Tenant B's registered server (the id of the asset)."""
+    from medcyber.guideline.models import Asset
+
+    asset, _created = Asset.unscoped.get_or_create(
+        facility=w.facility_b, name="他院サーバ", defaults={"kind": "server"}
+    )
+    return int(asset.pk)
+
+
+def _kev_proposal(w: World) -> dict[str, Any]:
+    """A portal alert proposed for a widespread flaw (counts only), to be decided on."""
+    from medcyber.guideline.models import KevAlertProposal
+
+    _finding_b(w)
+    proposal = KevAlertProposal.objects.first() or KevAlertProposal.objects.create(
+        entry_id=_kev_entry_id(),
+        facilities=1,
+        threshold=1,
+        title="注意喚起",
+        body="本文",
+        proposed_at=timezone.now(),
+    )
+    return {"pk": proposal.pk, "action": "dismiss"}
+
+
+def _kev_entry_id() -> int:
+    from medcyber.guideline.models import KevEntry
+
+    return int(KevEntry.objects.get(cve_id="CVE-2024-0001").pk)
+
+
+def _assessment_b_pk(w: World) -> int:
+    from medcyber.guideline.models import Assessment
+
+    _assessment_b(w)
+    return int(Assessment.unscoped.get(facility=w.facility_b, vendor_name="").pk)
+
+
 def _assessment_b(w: World) -> dict[str, Any]:
     """Tenant B's FY2025 self-assessment (answered yes to the opening question)."""
     from medcyber.guideline.models import Assessment, ChecklistVersion
@@ -672,6 +711,66 @@ ROUTE_RULES: dict[str, Rule] = {
     "guideline:checklist_list": Rule(allowed=IMPORT_ADMINS, refused=(403,)),
     "guideline:overview": Rule(allowed=ALL_FACILITIES_ROLES, refused=(403,)),
     "guideline:overview_csv": Rule(allowed=ALL_FACILITIES_ROLES, refused=(403,)),
+    # guideline: asking the desk about an item is the facility's own action (staff: 403)
+    "guideline:item_question": Rule(
+        kwargs=lambda w: {**_assessment_b(w), "key": "cyber-bcp"},
+        allowed=NO_ROLES,
+        refused=(403, 404),
+    ),
+    # guideline: one asset at a time, the facility's own (staff read the register only)
+    "guideline:asset_create": Rule(kwargs=_facility_b, allowed=NO_ROLES, refused=(403, 404)),
+    "guideline:asset_edit": Rule(
+        kwargs=lambda w: {"pk": w.facility_b.pk, "asset_pk": _asset_b(w)},
+        allowed=NO_ROLES,
+        refused=(403, 404),
+    ),
+    "guideline:asset_retire": Rule(
+        kwargs=lambda w: {"pk": w.facility_b.pk, "asset_pk": _asset_b(w)},
+        allowed=NO_ROLES,
+        refused=(403, 404),
+        method="post",
+    ),
+    # guideline: the association's comparison over fiscal years (counts only)
+    "guideline:overview_trends": Rule(allowed=ALL_FACILITIES_ROLES, refused=(403,)),
+    "guideline:overview_trend_csv": Rule(allowed=ALL_FACILITIES_ROLES, refused=(403,)),
+    # guideline API: lists show only what the role may see; tenant B's facility, assessment
+    # and warning answer 404 to tenant roles; writes are the facility's own (staff: 403),
+    # called here without a body, so a role that reaches the handler is refused 400/422
+    "api:list_guideline_assessments": Rule(api=True, absent=True),
+    "api:get_guideline_assessment": Rule(
+        api=True,
+        kwargs=lambda w: {"assessment_id": _assessment_b_pk(w)},
+        allowed=ALL_FACILITIES_ROLES,
+    ),
+    "api:list_guideline_assets": Rule(
+        api=True, kwargs=lambda w: {"facility_id": w.facility_b.pk}, allowed=ALL_FACILITIES_ROLES
+    ),
+    "api:create_guideline_asset": Rule(
+        api=True,
+        method="post",
+        kwargs=lambda w: {"facility_id": w.facility_b.pk},
+        allowed=NO_ROLES,
+        refused=(400, 403, 404),
+    ),
+    "api:list_guideline_kev_findings": Rule(
+        api=True, kwargs=lambda w: {"facility_id": w.facility_b.pk}, allowed=ALL_FACILITIES_ROLES
+    ),
+    "api:mark_guideline_kev_finding": Rule(
+        api=True,
+        method="post",
+        kwargs=lambda w: {"finding_id": _finding_b(w)["finding_pk"]},
+        allowed=NO_ROLES,
+        refused=(400, 403, 404),
+    ),
+    # guideline: a proposed KEV alert (association data, no tenant) is decided by those who
+    # publish on the portal
+    "guideline:kev_alert_decide": Rule(
+        kwargs=_kev_proposal,
+        allowed=CONTENT_EDITORS,
+        refused=(403,),
+        method="post",
+        ok=(302,),
+    ),
     # the portal: reading is public; members' items for members (tenant A is an A① facility)
     # and staff; editing for content editors; a facility admin links staff to *their* facility
     "portal:index": Rule(public=True, absent=True),

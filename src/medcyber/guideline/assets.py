@@ -173,7 +173,7 @@ def import_assets(path: Path, *, facility: Any, dry_run: bool, file_name: str = 
                 for k, v in clean.items():
                     setattr(found, k, v)
                 found.save()
-        match_assets(Asset.unscoped.filter(facility=facility))
+        match_assets(Asset.unscoped.filter(facility=facility).in_use())
     report.applied = True
     return report
 

@@ -92,3 +92,15 @@ class FileUploadForm(forms.Form):
 class FindingForm(forms.Form):
     status = forms.ChoiceField(label=_("状況"), choices=KevFinding.Status.choices)
     planned_on = forms.DateField(label=_("対応予定日"), required=False, widget=DateInput())
+
+
+class ItemQuestionForm(forms.Form):
+    question = forms.CharField(
+        label=_("相談窓口への質問"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("この項目について分からないことを書いてください。相談窓口がお答えします。"),
+    )
+    caller_phone = forms.CharField(
+        label=_("折り返しの電話番号（任意）"), max_length=20, required=False
+    )

@@ -55,6 +55,7 @@ class KevReport:
     entries: int = 0
     added: int = 0
     findings: int = 0
+    proposals: int = 0  # portal alerts proposed for new entries that hit many members
     problems: list[str] = field(default_factory=list)
 
 
@@ -142,7 +143,8 @@ def import_catalogue(path: Path) -> KevReport:
             unique_fields=["cve_id"],
             update_fields=FIELDS,
         )
-        report.findings = match_assets(Asset.unscoped.all())
+        report.findings = match_assets(Asset.unscoped.in_use())
+        report.proposals = _propose_for_new(entries, known)
         audit.record(
             "update",
             "guideline.kev.import",
@@ -153,9 +155,23 @@ def import_catalogue(path: Path) -> KevReport:
                 "entries": report.entries,
                 "added": report.added,
                 "findings": report.findings,
+                "proposals": report.proposals,
             },
         )
     return report
+
+
+def _propose_for_new(entries: list[KevEntry], known: set[str]) -> int:
+    """New entries that hit many members: drafted as portal alerts for staff to review."""
+    from django.utils import timezone
+
+    from .kev_alerts import propose_alerts
+
+    new = [e.cve_id for e in entries if e.cve_id not in known]
+    if not new:
+        return 0
+    ids = KevEntry.objects.filter(cve_id__in=new).values_list("pk", flat=True)
+    return len(propose_alerts(now=timezone.now(), entry_ids=list(ids)))
 
 
 def _index() -> dict[str, list[tuple[int, frozenset[str]]]]:

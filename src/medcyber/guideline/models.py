@@ -297,6 +297,7 @@ class VendorRequest(AuditedModel):
     expires_at = models.DateTimeField(_("有効期限"))
     revoked_at = models.DateTimeField(_("取り消し日時"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("最終利用日時"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("メール送信日時"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("依頼者"),
@@ -330,7 +331,9 @@ class AssetKind(models.TextChoices):
 
 
 class AssetQuerySet(FacilityOwnedQuerySet["Asset"]):
-    pass
+    def in_use(self) -> AssetQuerySet:
+        """Assets not retired: the register, the warnings and derived answers count these."""
+        return self.filter(retired_on__isnull=True)
 
 
 class Asset(AuditedModel):
@@ -350,6 +353,12 @@ class Asset(AuditedModel):
     internet_exposed = models.BooleanField(_("インターネットに接続"), default=False)
     maintainer = models.CharField(_("保守事業者"), max_length=200, blank=True)
     note = models.TextField(_("備考"), blank=True)
+    retired_on = models.DateField(
+        _("廃棄・撤去日"),
+        null=True,
+        blank=True,
+        help_text=_("使わなくなった資産は消さずに、この日付で台帳から外します。"),
+    )
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     objects = AssetQuerySet.as_manager()
@@ -396,6 +405,47 @@ class KevEntry(models.Model):
 
     def __str__(self) -> str:
         return str(self.cve_id)
+
+
+class KevAlertProposal(AuditedModel):
+    """A portal alert drafted for a new catalogue entry that hits many members, waiting for a
+    content editor to publish it (through the portal's service) or set it aside. Counts only:
+    no facility is named."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("確認待ち")
+        PUBLISHED = "published", _("掲載済み")
+        DISMISSED = "dismissed", _("見送り")
+
+    entry = models.OneToOneField(
+        KevEntry, verbose_name=_("脆弱性"), on_delete=models.CASCADE, related_name="alert_proposal"
+    )
+    facilities = models.PositiveIntegerField(_("影響を受ける施設数"))
+    threshold = models.PositiveIntegerField(_("提案の基準（施設数）"))
+    title = models.CharField(_("件名"), max_length=200)
+    body = models.TextField(_("本文"))
+    status = models.CharField(
+        _("状態"), max_length=12, choices=Status.choices, default=Status.PROPOSED
+    )
+    proposed_at = models.DateTimeField(_("提案日時"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("判断した人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("判断日時"), null=True, blank=True)
+    portal_alert_id = models.PositiveIntegerField(_("ポータルのお知らせ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("注意喚起の提案")
+        verbose_name_plural = _("ポータルの注意喚起の提案")
+        ordering: ClassVar[list[str]] = ["-proposed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return str(self.title)
 
 
 class KevFindingQuerySet(FacilityOwnedQuerySet["KevFinding"]):
@@ -489,3 +539,49 @@ class TallyState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version_id}: {self.refreshed_at or '-'}"
+
+
+class ItemQuestionQuerySet(FacilityOwnedQuerySet["ItemQuestion"]):
+    facility_lookup = "assessment__facility"
+
+
+class ItemQuestion(AuditedModel):
+    """A question a facility asked the desk about one checklist item (pillar 4's consultation):
+    the desk case lives in the desk app; this row ties it to the item so the facility sees the
+    case's status beside the item, and the desk sees which item is meant."""
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("自己点検"), on_delete=models.CASCADE, related_name="questions"
+    )
+    item = models.ForeignKey(
+        ChecklistItem, verbose_name=_("チェック項目"), on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey(
+        "desk.Case", verbose_name=_("相談"), on_delete=models.PROTECT, related_name="+"
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("質問者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    asked_at = models.DateTimeField(_("質問日時"), auto_now_add=True)
+
+    objects = ItemQuestionQuerySet.as_manager()
+    unscoped = UnscopedManager.from_queryset(ItemQuestionQuerySet)()
+
+    class Meta:
+        verbose_name = _("項目についての質問")
+        verbose_name_plural = _("項目についての質問")
+        ordering: ClassVar[list[str]] = ["-asked_at", "-pk"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["case"], name="guideline_question_case_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} → {self.case_id}"
+
+    def audit_facility_id(self) -> int | None:
+        return int(self.assessment.facility_id)

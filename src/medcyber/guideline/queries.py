@@ -31,6 +31,7 @@ class ItemRow:
     answer: Answer | None
     last_year: str  # last fiscal year's answer to the same item key ("new" when it had none)
     derived: tuple[str, str] | None = None
+    questions: list[Any] = field(default_factory=list)  # asked of the desk about this item
 
 
 @dataclass
@@ -183,7 +184,7 @@ def assessments_of_facility(user: Any, facility: Facility) -> list[Assessment]:
 
 
 def assets_of(user: Any, facility: Facility) -> list[Asset]:
-    return list(Asset.objects.visible_to(user).filter(facility=facility))
+    return list(Asset.objects.visible_to(user).filter(facility=facility).in_use())
 
 
 @dataclass(frozen=True)
@@ -211,19 +212,28 @@ def _require_all_facilities(user: Any) -> None:
         raise PermissionDenied
 
 
-def association_overview(user: Any, version: ChecklistVersion) -> list[PrefectureRow]:
-    """Where members stand, per prefecture: counts only — never one facility's answers (read
-    from the version's :class:`OverviewTally` rows, see :mod:`.tallies`)."""
+def active_facilities_by_prefecture(user: Any) -> dict[str, int]:
     _require_all_facilities(user)
-    from medcyber.registry.choices import Prefecture
-
-    facilities = dict(
+    return dict(
         Facility.objects.visible_to(user)
         .filter(status="active")
         .values_list("prefecture")
         .annotate(n=Count("pk"))
         .values_list("prefecture", "n")
     )
+
+
+def association_overview(
+    user: Any, version: ChecklistVersion, facilities: dict[str, int] | None = None
+) -> list[PrefectureRow]:
+    """Where members stand, per prefecture: counts only — never one facility's answers (read
+    from the version's :class:`OverviewTally` rows, see :mod:`.tallies`). ``facilities``: the
+    active facilities per prefecture, when the caller has counted them already."""
+    _require_all_facilities(user)
+    from medcyber.registry.choices import Prefecture
+
+    if facilities is None:
+        facilities = active_facilities_by_prefecture(user)
     stats = {
         row["prefecture"]: [row["started"], row["complete"], row["no"], row["answered"]]
         for row in OverviewTally.objects.filter(version=version, item=None)
@@ -251,7 +261,7 @@ def association_overview(user: Any, version: ChecklistVersion) -> list[Prefectur
 def findings_of(user: Any, facility: Facility) -> list[KevFinding]:
     return list(
         KevFinding.objects.visible_to(user)
-        .filter(asset__facility=facility)
+        .filter(asset__facility=facility, asset__retired_on__isnull=True)
         .select_related("asset", "entry")
     )
 
@@ -267,6 +277,7 @@ def kev_counts(user: Any, limit: int = 20) -> list[KevCount]:
     """The catalogue entries that hit the most facilities, with how many are still open."""
     rows: list[dict[str, Any]] = list(
         KevFinding.objects.visible_to(user)
+        .filter(asset__retired_on__isnull=True)
         .values("entry")
         .annotate(
             facilities=Count("asset__facility", distinct=True),

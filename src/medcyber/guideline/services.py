@@ -196,7 +196,20 @@ def request_vendor_part(
             created_by=by,
         )
         request.save()
+        if request.vendor_email:
+            _email_link_after_commit(request.pk, token)
     return request, token
+
+
+def _email_link_after_commit(request_id: int, token: str) -> None:
+    """The worker e-mails the link; the secret travels to it sealed with the file keys (the
+    task queue is a table too), and the worker checks it against the stored hash."""
+    from medcyber.core.documents import crypto
+
+    from .tasks import send_vendor_link
+
+    sealed = crypto.encrypt(token.encode()).decode()
+    transaction.on_commit(lambda: send_vendor_link.enqueue(request_id, sealed))
 
 
 def open_vendor_link(*, token: str, now: dt.datetime) -> VendorRequest:
@@ -238,7 +251,7 @@ def revoke_vendor_request(*, request: VendorRequest, by: Any, now: dt.datetime) 
 
 def derived_answer(item: ChecklistItem, facility_id: int) -> tuple[str, str] | None:
     """An answer the asset register supports: (value, note), or None when it says nothing."""
-    assets = Asset.unscoped.filter(facility_id=facility_id)
+    assets = Asset.unscoped.filter(facility_id=facility_id).in_use()
     if item.derived_from == ChecklistItem.Derivation.ASSET_LEDGER:
         count = assets.count()
         if count:
@@ -271,9 +284,48 @@ def mark_finding(*, finding: Any, status: str, planned_on: dt.date | None, by: A
 
 def register_asset(*, asset: Asset, by: Any) -> Asset:
     """Save a new asset and warn at once if a known-exploited flaw affects it."""
-    from .kev import match_assets
+    return save_asset(asset=asset, by=by)
 
+
+class AssetInvalid(Exception):
+    """The asset cannot be saved; ``str(error)`` is for the person."""
+
+
+def _name_taken(asset: Asset) -> bool:
+    return (
+        Asset.unscoped.filter(facility_id=asset.facility_id, name=asset.name)
+        .exclude(pk=asset.pk)
+        .exists()
+    )
+
+
+def save_asset(*, asset: Asset, by: Any) -> Asset:
+    """Register a new asset or save an edited one (audited by the model). Known-exploited
+    flaws are matched again: a changed product may add warnings, and warnings still open
+    that no longer match the device's maker and product are withdrawn (marked ones stay:
+    they are the facility's record)."""
+    from .kev import _index, match_assets, matches_for
+    from .models import KevFinding
+
+    if _name_taken(asset):
+        raise AssetInvalid(_("同じ名称の資産がすでに登録されています。"))
     with transaction.atomic():
         asset.save()
-        match_assets([asset])
+        if asset.retired_on is None:
+            matching = set(matches_for(asset.vendor, asset.product, _index()))
+            for finding in KevFinding.unscoped.filter(asset=asset, status=KevFinding.Status.OPEN):
+                if finding.entry_id not in matching:
+                    finding.delete()
+            match_assets([asset])
+    return asset
+
+
+def retire_asset(*, asset: Asset, on: dt.date, by: Any) -> Asset:
+    """Take an asset off the register from ``on`` (kept for the record, not deleted): it no
+    longer counts for warnings, derived answers or the inspection annex."""
+    if asset.retired_on is not None:
+        raise AssetInvalid(_("この資産はすでに台帳から外されています。"))
+    with transaction.atomic():
+        asset.retired_on = on
+        asset.save()
     return asset

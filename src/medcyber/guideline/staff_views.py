@@ -18,12 +18,13 @@ from medcyber.core import audit
 from medcyber.core.documents import DocumentRejected, FileType, store_upload
 from medcyber.core.exports import csv_response
 from medcyber.core.models import StoredDocument
+from medcyber.portal.audience import may_edit as may_publish
 from medcyber.registry.choices import FacilityKind
 
-from . import queries, rules, tallies
+from . import charts, queries, rules, tallies, trends
 from .forms import FileUploadForm
 from .loading import load
-from .models import ChecklistVersion
+from .models import ChecklistVersion, KevAlertProposal
 from .report_text import outcome_label
 from .views import _run_on_copy
 
@@ -140,6 +141,10 @@ def overview(request: HttpRequest) -> HttpResponse:
             "year_label": rules.fiscal_year_label(year),
             "version": version,
             "kev_counts": queries.kev_counts(user),
+            "proposals": KevAlertProposal.objects.filter(
+                status=KevAlertProposal.Status.PROPOSED
+            ).select_related("entry"),
+            "may_publish": may_publish(user),
             "rates": rates,
             "kind": kind,
             "kinds": FacilityKind.choices,
@@ -176,3 +181,63 @@ def overview_csv(request: HttpRequest) -> HttpResponseBase:
         for r in rates
     )
     return csv_response(f"guideline-items-{year}{'-' + kind if kind else ''}.csv", header, rows)
+
+
+@require_GET
+@login_required
+def overview_trends(request: HttpRequest) -> HttpResponse:
+    """Completion per prefecture and “no” per item over the newest fiscal years, as SVG
+    charts drawn on the server (no JavaScript), with the numbers as CSV beside them."""
+    user: Any = request.user
+    if not user.sees_all_facilities:
+        raise PermissionDenied
+    _year, years = _overview_year(request)
+    kind = _kind(request)
+    found = trends.trend(user, years, kind)
+    period = "・".join(found.series)
+    return render(
+        request,
+        "guideline/staff/overview_trends.html",
+        {
+            "trend": found,
+            "kind": kind,
+            "kinds": FacilityKind.choices,
+            "prefecture_chart": charts.grouped_bars(
+                title=_("都道府県別の完了率（%(years)s）") % {"years": period},
+                description=_("自己点検を完了した施設の割合。年度ごとの棒で比べます。"),
+                series=found.series,
+                groups=found.prefectures,
+            ),
+            "item_chart": charts.grouped_bars(
+                title=_("項目ごとの「いいえ」の割合（%(years)s）") % {"years": period},
+                description=_("回答のうち「いいえ」の割合。項目IDで年度をまたいで対応させます。"),
+                series=found.series,
+                groups=found.items,
+            ),
+        },
+    )
+
+
+@require_GET
+@login_required
+def overview_trend_csv(request: HttpRequest) -> HttpResponseBase:
+    """Per fiscal year and prefecture: facilities, started, complete and the rates."""
+    user: Any = request.user
+    if not user.sees_all_facilities:
+        raise PermissionDenied
+    _year, years = _overview_year(request)
+    found = trends.trend(user, years)
+    header = [
+        _("年度"),
+        _("都道府県"),
+        _("施設数"),
+        _("回答開始"),
+        _("完了"),
+        _("完了率（%）"),
+        _("「いいえ」の割合（%）"),
+    ]
+    rows = (
+        [year, r.label, r.facilities, r.started, r.complete, r.complete_rate, r.no_rate]
+        for year, r in found.prefecture_rows
+    )
+    return csv_response("guideline-prefectures-by-year.csv", header, rows)

@@ -37,6 +37,7 @@ from .forms import (
     VendorRequestForm,
 )
 from .models import Assessment, Asset, ChecklistVersion, KevFinding, VendorRequest
+from .questions import questions_by_item
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EVIDENCE_TYPES = frozenset(
@@ -192,9 +193,13 @@ def assessment(request: HttpRequest, pk: int, code: str, year: int) -> HttpRespo
         )
         return redirect(request.path)
     sections = queries.section_rows(version, assessment, facility.pk)
-    assets = Asset.objects.visible_to(request.user).filter(facility=facility)
+    assets = Asset.objects.visible_to(request.user).filter(facility=facility).in_use()
     answering = request.method == "POST" and request.POST.get("step") == "answers"
     _item_forms(request, sections, assets, answering)
+    asked = questions_by_item(request.user, assessment)
+    for section in sections:
+        for row in section.rows:
+            row.questions = asked.get(row.item.pk, [])
     if answering:
         if assessment is None or assessment.has_medical_system is not True:
             raise PermissionDenied
@@ -209,6 +214,7 @@ def assessment(request: HttpRequest, pk: int, code: str, year: int) -> HttpRespo
         "version": version,
         "assessment": assessment,
         "editable": editable,
+        "ask_links": editable,
         "opening": opening,
         "sections": sections,
         "progress": queries.progress_of(assessment, version),
@@ -242,6 +248,7 @@ def _inspection_report(
         "sections": queries.section_rows(version, assessment, facility.pk),
         "progress": queries.progress_of(assessment, version),
         "assets": queries.assets_of(request.user, facility),
+        "findings": queries.findings_of(request.user, facility),
         "year_label": rules.fiscal_year_label(year),
         "printed_on": timezone.localdate(),
     }

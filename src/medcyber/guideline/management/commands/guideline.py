@@ -92,5 +92,6 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"{report.file_name}: {report.entries}件（新規 {report.added}件）、"
-            f"新たに警告した資産 {report.findings}件"
+            f"新たに警告した資産 {report.findings}件、"
+            f"ポータルの注意喚起の提案 {report.proposals}件"
         )
