@@ -59,11 +59,12 @@ from ..models import (
     Member,
     PrefecturalAssociation,
 )
-from .bulk import BulkWriter, KeyStore, fetch, make_key_store
+from .bulk import BulkWriter, KeyStore, fetch, make_key_store, uses_copy
 from .columns import KINDS, Header, read_header
 from .normalize import normalize_digits, normalize_text
 from .readers import ImportFileError, RawRow, Table
 from .rows import PARSERS, FacilityRecord, LinkRecord, MemberRecord, Record, RowError
+from .staged import StagedMembers
 
 MAX_ERRORS = 10_000
 FULL_KINDS = ("members", "facilities")  # kinds a complete file (--full) may be given for
@@ -652,6 +653,11 @@ def _read(header: Header, rows: Iterator[RawRow], writer: Writer) -> None:
     writer.flush()
 
 
+def _staged(writer: Writer) -> bool:
+    """Members on PostgreSQL go through the staging table (``staged.py``)."""
+    return isinstance(writer, MemberWriter) and uses_copy()
+
+
 def import_file(
     path: str | Path,
     *,
@@ -676,11 +682,15 @@ def import_file(
         rows = table.rows()
         header = _header(rows, kind)
         writer = WRITERS[kind](report, header.present, today, chunk_size)
-        _read(header, rows, writer)
+        staged = StagedMembers(writer, header, full) if _staged(writer) else None  # type: ignore[arg-type]
+        if staged is not None:
+            staged.run(rows)
+        else:
+            _read(header, rows, writer)
         if full:
             if report.rows_read == 0:
                 raise ImportFileError(_("全件ファイルに行が1件もありません。何も変更しません。"))
-            writer.end_absent()
+            (staged or writer).end_absent()
         commit = not dry_run and (report.ok or valid_only)
         if commit:
             report.applied = True
