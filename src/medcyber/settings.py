@@ -236,6 +236,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="medcyber <noreply@me
 # Training mail (TRAIN-1): the senders' domain and the most mails a minute through EMAIL_HOST.
 TRAINING_SENDER_DOMAIN = env.str("TRAINING_SENDER_DOMAIN", default="training.invalid")
 TRAINING_SEND_RATE_PER_MINUTE = env.int("TRAINING_SEND_RATE_PER_MINUTE", default=60)
+# Registry Excel exports (every member's personal data) are deleted this many days after writing.
+REGISTRY_EXPORT_RETENTION_DAYS = env.int("REGISTRY_EXPORT_RETENTION_DAYS", default=7)
 
 # --- the programme's contact details (ADM-2) ------------------------------------------------
 # Defaults only: association staff edit the live values in the admin (core.ProgrammeContact).

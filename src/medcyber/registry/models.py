@@ -517,6 +517,7 @@ class ExportRun(AuditedModel):
         RUNNING = "running", _("作成中")
         READY = "ready", _("ダウンロードできます")
         FAILED = "failed", _("失敗")
+        EXPIRED = "expired", _("期限切れ")
 
     BUSY: ClassVar[frozenset[str]] = frozenset({"queued", "running"})
 
@@ -544,6 +545,7 @@ class ExportRun(AuditedModel):
     )
     created_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
     finished_at = models.DateTimeField(_("作成日時"), null=True, blank=True)
+    expired_at = models.DateTimeField(_("削除日時"), null=True, blank=True)
 
     objects = ExportRunQuerySet.as_manager()
     unscoped = UnscopedManager.from_queryset(ExportRunQuerySet)()
@@ -560,3 +562,14 @@ class ExportRun(AuditedModel):
     @property
     def is_busy(self) -> bool:
         return self.status in self.BUSY
+
+    @property
+    def expires_at(self) -> dt.datetime | None:
+        """When the file is deleted: ``REGISTRY_EXPORT_RETENTION_DAYS`` after it was written.
+
+        Registry files hold every member's personal data; a copy left on the server for
+        months is a copy nobody looks after.
+        """
+        if self.finished_at is None or self.status != self.Status.READY:
+            return None
+        return self.finished_at + dt.timedelta(days=settings.REGISTRY_EXPORT_RETENTION_DAYS)
