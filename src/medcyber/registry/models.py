@@ -132,6 +132,14 @@ class Member(AuditedModel):
     phone = models.CharField(
         _("電話番号"), max_length=20, blank=True, validators=[validators.validate_phone]
     )
+    # Callers to the desk give it instead of their membership number (regulations §7).
+    medical_registration_number = models.CharField(
+        _("医籍番号"),
+        max_length=7,
+        blank=True,
+        default="",
+        validators=[validators.validate_medical_registration_number],
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("ログインアカウント"),
@@ -177,6 +185,12 @@ class Member(AuditedModel):
             validity_in_order("member_validity_order"),
             models.CheckConstraint(
                 condition=Q(member_class__in=MemberClass.values), name="member_class_known"
+            ),
+            # Optional, but one doctor's number belongs to one member.
+            models.UniqueConstraint(
+                fields=["medical_registration_number"],
+                condition=~Q(medical_registration_number=""),
+                name="member_registration_number_unique",
             ),
         ]
 

@@ -251,7 +251,14 @@ _MEMBER_COLUMNS = {
     "valid_to": "valid_to",
     "email": "email",
     "phone": "phone",
+    "medical_registration_number": "medical_registration_number",
 }
+
+
+def registration_taken(membership_number: str) -> str:
+    return _("この医籍番号は別の会員（会員番号 %(number)s）に登録されています。") % {
+        "number": membership_number
+    }
 
 
 class MemberWriter(Writer):
@@ -273,6 +280,13 @@ class MemberWriter(Writer):
 
     def key(self, record: MemberRecord) -> Hashable:
         return record.membership_number
+
+    def other_keys(self, record: MemberRecord) -> list[Hashable]:
+        number = record.medical_registration_number
+        return [("registration", number)] if number else []
+
+    def duplicate_column(self, record: MemberRecord, key: Hashable) -> str:
+        return "医籍番号" if isinstance(key, tuple) else "会員番号"
 
     def raw_key(self, values: dict[str, str]) -> Hashable | None:
         return normalize_digits(values.get("membership_number", "")) or None
@@ -321,6 +335,7 @@ class MemberWriter(Writer):
             "valid_to": record.valid_to,
             "email": record.email,
             "phone": record.phone,
+            "medical_registration_number": record.medical_registration_number,
         }
 
     def write(self, records: list[MemberRecord]) -> None:
@@ -331,8 +346,25 @@ class MemberWriter(Writer):
                 Member, ["pk", *_MEMBER_COLUMNS.values()], "membership_number", numbers
             )
         }
+        registrations = [
+            r.medical_registration_number for r in records if r.medical_registration_number
+        ]
+        holders = {
+            row["medical_registration_number"]: row
+            for row in fetch(
+                Member,
+                ["pk", "membership_number", "medical_registration_number"],
+                "medical_registration_number",
+                registrations,
+            )
+        }
         for record in records:
-            self.upsert(record, existing.get(record.membership_number), self.values(record))
+            current = existing.get(record.membership_number)
+            holder = holders.get(record.medical_registration_number)
+            if holder is not None and (current is None or holder["pk"] != current["pk"]):
+                self.reject(record, "医籍番号", registration_taken(holder["membership_number"]))
+                continue
+            self.upsert(record, current, self.values(record))
 
     def end_absent(self) -> None:
         """Members missing from a complete file: membership ended today, never deleted."""

@@ -48,6 +48,13 @@ from .rows import MemberRecord, RowError, parse_member
 if TYPE_CHECKING:  # pragma: no cover
     from .apply import ImportReport, MemberWriter
 
+
+def registration_taken(membership_number: str) -> str:
+    from .apply import registration_taken as message
+
+    return message(membership_number)
+
+
 _counter = itertools.count(1)
 CHUNK = 2000
 NAMES = [column.name for column in COLUMNS["members"]]
@@ -155,7 +162,7 @@ class StagedMembers:
                 "membership_number text NOT NULL, family_name text, given_name text, "
                 "family_name_kana text, given_name_kana text, member_class text, "
                 "prefecture text, district text, status text, valid_from date, valid_to date, "
-                "email text, phone text) ON COMMIT DROP"
+                "email text, phone text, medical_registration_number text) ON COMMIT DROP"
             )
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {self.rejected} (line integer, key text) ON COMMIT DROP"
@@ -236,12 +243,14 @@ class StagedMembers:
             f"{length('email')}))",
             "(s.c_phone = '' OR s.c_phone ~ %(phone)s)",
             "(s.c_status = '' OR st.code IS NOT NULL)",
+            "s.c_medical_registration_number ~ '^[0-9]{0,7}$'",
         ]
         sql = (
             f"INSERT INTO {self.clean} SELECT s.line, s.c_membership_number, s.c_family_name, "
             "s.c_given_name, s.c_family_name_kana, s.c_given_name_kana, cl.code, pr.code, "
             "s.c_district, coalesce(st.code, %(active)s), s.c_valid_from::date, "
-            "nullif(s.c_valid_to, '')::date, s.c_email, s.c_phone "
+            "nullif(s.c_valid_to, '')::date, s.c_email, s.c_phone, "
+            "s.c_medical_registration_number "
             f"FROM {self.stage} s "
             f"JOIN {self.spelling} cl ON cl.tab = 'member_class' "
             "AND cl.spelling = s.c_member_class "
@@ -325,6 +334,7 @@ class StagedMembers:
                                 r.valid_to,
                                 r.email,
                                 r.phone,
+                                r.medical_registration_number,
                             )
                         )
             if rejected:
@@ -360,6 +370,31 @@ class StagedMembers:
                 cursor.execute(
                     f"DELETE FROM {self.clean} WHERE line = ANY(%s)",
                     [[line for line, _first, _ok in duplicates]],
+                )
+            # A 医籍番号 belongs to one member: the first row that gives it keeps it.
+            cursor.execute(
+                "SELECT line, first FROM (SELECT line, first_value(line) OVER (PARTITION BY "
+                "medical_registration_number ORDER BY line) AS first FROM "
+                f"{self.clean} WHERE medical_registration_number <> '') f "
+                "WHERE line <> first ORDER BY line"
+            )
+            taken = cursor.fetchall()
+            for line, first in taken:
+                where = _("%(line)d行目") % {"line": first}
+                self.report.reject(
+                    [
+                        RowError(
+                            line,
+                            "医籍番号",
+                            _("%(where)sと重複しています。同じものは1行にしてください。")
+                            % {"where": where},
+                        )
+                    ]
+                )
+            if taken:
+                cursor.execute(
+                    f"DELETE FROM {self.clean} WHERE line = ANY(%s)",
+                    [[line for line, _first in taken]],
                 )
 
     # --- 5. associations
@@ -400,10 +435,14 @@ class StagedMembers:
             "c.family_name_kana, c.given_name_kana, c.member_class, "
             "p.prefectural_id AS prefectural_association_id, "
             "p.district_id AS district_association_id, c.status, c.valid_from, c.valid_to, "
-            "c.email, c.phone, m.id AS pk "
+            "c.email, c.phone, c.medical_registration_number, m.id AS pk, "
+            "h.membership_number AS holder "
             f"FROM {self.clean} c JOIN {self.places} p ON p.prefecture = c.prefecture AND "
             f"p.district = c.district LEFT JOIN {table} m ON "
-            "m.membership_number = c.membership_number"
+            "m.membership_number = c.membership_number "
+            f"LEFT JOIN {table} h ON c.medical_registration_number <> '' AND "
+            "h.medical_registration_number = c.medical_registration_number AND "
+            "h.id IS DISTINCT FROM m.id"
         )
         changed = " OR ".join(f"m.{quote(name)} IS DISTINCT FROM v.{name}" for name in fields)
         changed = changed or "false"
@@ -419,27 +458,31 @@ class StagedMembers:
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {self.clean}_v ON COMMIT DROP AS "
                 f"SELECT v.*, (v.pk IS NOT NULL AND ({changed})) AS changed, "
-                f"(v.pk IS NOT NULL AND ({changed}) AND {bad_dates}) AS bad "
-                f"FROM ({source}) v LEFT JOIN {table} m ON m.id = v.pk"
+                f"(v.holder IS NOT NULL OR (v.pk IS NOT NULL AND ({changed}) AND {bad_dates})) "
+                f"AS bad FROM ({source}) v LEFT JOIN {table} m ON m.id = v.pk"
             )
             cursor.execute(
-                f"SELECT count(*) FILTER (WHERE pk IS NULL), "
-                "count(*) FILTER (WHERE pk IS NOT NULL AND NOT changed), "
+                f"SELECT count(*) FILTER (WHERE pk IS NULL AND NOT bad), "
+                "count(*) FILTER (WHERE pk IS NOT NULL AND NOT changed AND NOT bad), "
                 "count(*) FILTER (WHERE changed AND NOT bad) "
                 f"FROM {self.clean}_v"
             )
             created, unchanged, updated = cursor.fetchone()
-            cursor.execute(f"SELECT line FROM {self.clean}_v WHERE bad ORDER BY line")
+            cursor.execute(f"SELECT line, holder FROM {self.clean}_v WHERE bad ORDER BY line")
             message = _("登録済みの終了日（退会日）が、開始日（入会日）より前になります。")
-            for (line,) in cursor.fetchall():
-                self.report.reject([RowError(line, self.writer.end_column, message, "")])
+            for line, holder in cursor.fetchall():
+                if holder is not None:
+                    error = RowError(line, "医籍番号", registration_taken(holder), "")
+                else:
+                    error = RowError(line, self.writer.end_column, message, "")
+                self.report.reject([error])
             names = list(self.writer.columns.values())
             defaults = self._defaults(names, now)
             columns = [*names, *defaults]
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "
                 f"SELECT {', '.join(names)}{''.join(', %s' for _d in defaults)} "
-                f"FROM {self.clean}_v WHERE pk IS NULL ORDER BY line",
+                f"FROM {self.clean}_v WHERE pk IS NULL AND NOT bad ORDER BY line",
                 list(defaults.values()),
             )
             if fields:
