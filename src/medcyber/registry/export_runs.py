@@ -151,7 +151,7 @@ def expire_exports(now: dt.datetime | None = None) -> int:
 def _expire(run_id: int, now: dt.datetime) -> bool:
     with transaction.atomic():
         run = (
-            ExportRun.unscoped.select_for_update()
+            ExportRun.unscoped.select_for_update(of=("self",))
             .select_related("document")
             .filter(pk=run_id, status=ExportRun.Status.READY)
             .first()
