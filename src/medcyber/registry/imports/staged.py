@@ -436,13 +436,14 @@ class StagedMembers:
             "p.prefectural_id AS prefectural_association_id, "
             "p.district_id AS district_association_id, c.status, c.valid_from, c.valid_to, "
             "c.email, c.phone, c.medical_registration_number, m.id AS pk, "
-            "h.membership_number AS holder "
+            "CASE WHEN h.id IS DISTINCT FROM m.id THEN h.membership_number END AS holder "
             f"FROM {self.clean} c JOIN {self.places} p ON p.prefecture = c.prefecture AND "
             f"p.district = c.district LEFT JOIN {table} m ON "
             "m.membership_number = c.membership_number "
-            f"LEFT JOIN {table} h ON c.medical_registration_number <> '' AND "
-            "h.medical_registration_number = c.medical_registration_number AND "
-            "h.id IS DISTINCT FROM m.id"
+            # An equality join only: with more in the condition PostgreSQL chose a nested
+            # loop over the whole table (minutes at national scale).
+            f"LEFT JOIN {table} h ON "
+            "h.medical_registration_number = nullif(c.medical_registration_number, '')"
         )
         changed = " OR ".join(f"m.{quote(name)} IS DISTINCT FROM v.{name}" for name in fields)
         changed = changed or "false"
