@@ -10,12 +10,14 @@ through the document view, which records each download. Writing it records one
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import tempfile
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
@@ -127,3 +129,50 @@ def _write(run: ExportRun) -> None:
     except BaseException:
         default_storage.delete(storage_name)
         raise
+
+
+def expire_exports(now: dt.datetime | None = None) -> int:
+    """Delete the files of exports older than the retention period; returns how many.
+
+    Each expired run keeps its row (who asked, when, how many rows) marked "expired"; its
+    file and the stored document go. One ``registry.export_expired`` event per file, so the
+    trail says when each copy of the registry left the server.
+    """
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.REGISTRY_EXPORT_RETENTION_DAYS)
+    due = ExportRun.unscoped.filter(status=ExportRun.Status.READY, finished_at__lte=cutoff)
+    expired = 0
+    for run_id in due.order_by("pk").values_list("pk", flat=True):
+        if _expire(run_id, now):
+            expired += 1
+    return expired
+
+
+def _expire(run_id: int, now: dt.datetime) -> bool:
+    with transaction.atomic():
+        run = (
+            ExportRun.unscoped.select_for_update(of=("self",))
+            .select_related("document")
+            .filter(pk=run_id, status=ExportRun.Status.READY)
+            .first()
+        )
+        if run is None:
+            return False  # expired meanwhile by another worker
+        document = run.document
+        run.status = ExportRun.Status.EXPIRED
+        run.expired_at = now
+        run.document = None
+        run.save(update_fields=["status", "expired_at", "document"])
+        storage_name = document.storage_name if document else ""
+        if document is not None:
+            document.delete()
+        audit.record(
+            "action",
+            "registry.export_expired",
+            object_type=f"registry.{run.kind}",
+            changes={"export_run": run.pk, "rows": run.rows, "finished_at": str(run.finished_at)},
+        )
+        if storage_name:
+            # The encrypted file goes only once the rows are gone for good.
+            transaction.on_commit(partial(default_storage.delete, storage_name))
+    return True

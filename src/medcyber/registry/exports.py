@@ -58,10 +58,11 @@ def member_rows(queryset: models.QuerySet[Any]) -> Iterator[list[Any]]:
         "valid_to",
         "email",
         "phone",
+        "medical_registration_number",
     )
     for row in queryset.order_by("membership_number").values_list(*fields).iterator(CHUNK):
         number, family, given, family_kana, given_kana, klass, pref, district, *rest = row
-        status, valid_from, valid_to, email, phone = rest
+        status, valid_from, valid_to, email, phone, registration = rest
         yield [
             number,
             family,
@@ -76,6 +77,7 @@ def member_rows(queryset: models.QuerySet[Any]) -> Iterator[list[Any]]:
             valid_to,
             email,
             phone,
+            registration,
         ]
 
 

@@ -132,6 +132,14 @@ class Member(AuditedModel):
     phone = models.CharField(
         _("電話番号"), max_length=20, blank=True, validators=[validators.validate_phone]
     )
+    # Callers to the desk give it instead of their membership number (regulations §7).
+    medical_registration_number = models.CharField(
+        _("医籍番号"),
+        max_length=7,
+        blank=True,
+        default="",
+        validators=[validators.validate_medical_registration_number],
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("ログインアカウント"),
@@ -177,6 +185,12 @@ class Member(AuditedModel):
             validity_in_order("member_validity_order"),
             models.CheckConstraint(
                 condition=Q(member_class__in=MemberClass.values), name="member_class_known"
+            ),
+            # Optional, but one doctor's number belongs to one member.
+            models.UniqueConstraint(
+                fields=["medical_registration_number"],
+                condition=~Q(medical_registration_number=""),
+                name="member_registration_number_unique",
             ),
         ]
 
@@ -517,6 +531,7 @@ class ExportRun(AuditedModel):
         RUNNING = "running", _("作成中")
         READY = "ready", _("ダウンロードできます")
         FAILED = "failed", _("失敗")
+        EXPIRED = "expired", _("期限切れ")
 
     BUSY: ClassVar[frozenset[str]] = frozenset({"queued", "running"})
 
@@ -544,6 +559,7 @@ class ExportRun(AuditedModel):
     )
     created_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
     finished_at = models.DateTimeField(_("作成日時"), null=True, blank=True)
+    expired_at = models.DateTimeField(_("削除日時"), null=True, blank=True)
 
     objects = ExportRunQuerySet.as_manager()
     unscoped = UnscopedManager.from_queryset(ExportRunQuerySet)()
@@ -560,3 +576,14 @@ class ExportRun(AuditedModel):
     @property
     def is_busy(self) -> bool:
         return self.status in self.BUSY
+
+    @property
+    def expires_at(self) -> dt.datetime | None:
+        """When the file is deleted: ``REGISTRY_EXPORT_RETENTION_DAYS`` after it was written.
+
+        Registry files hold every member's personal data; a copy left on the server for
+        months is a copy nobody looks after.
+        """
+        if self.finished_at is None or self.status != self.Status.READY:
+            return None
+        return self.finished_at + dt.timedelta(days=settings.REGISTRY_EXPORT_RETENTION_DAYS)

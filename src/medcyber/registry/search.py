@@ -56,6 +56,7 @@ _PHONE_OR_NUMBER = re.compile(r"^[0-9\- ()]+$")
 #: Shorter digit strings would match nearly every phone number.
 MIN_PHONE_DIGITS = 4
 MIN_NAME_FRAGMENT = 3  # the shortest text a trigram index serves
+MEDICAL_REGISTRATION_DIGITS = 7  # the longest 医籍番号
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,10 @@ def search_members(user: Any, filters: dict[str, Any]) -> QuerySet[Member]:
     )
     query = normalise(filters.get("q") or "")
     if query.digits:
-        members = members.filter(membership_number__startswith=query.digits)
+        condition = Q(membership_number__startswith=query.digits)
+        if len(query.digits) <= MEDICAL_REGISTRATION_DIGITS:  # 医籍番号: the whole number
+            condition |= Q(medical_registration_number=query.digits)
+        members = members.filter(condition)
     elif query.is_kana:
         members = members.filter(_kana_name(query.kana))
     elif query.text:

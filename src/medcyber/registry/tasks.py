@@ -23,3 +23,10 @@ def apply_import_run(run_id: int) -> str:
 def export_registry(run_id: int) -> str:
     """An Excel file of the whole registry for the person who asked; returns the status."""
     return export_runs.run_export(run_id).status
+
+
+@task()
+def expire_exports() -> int:
+    """Delete export files past their retention period (enqueue daily, e.g. from cron
+    through ``medcyber registry expire-exports``); returns how many were deleted."""
+    return export_runs.expire_exports()

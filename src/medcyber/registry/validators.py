@@ -22,6 +22,15 @@ def validate_membership_number(value: str) -> None:
         raise ValidationError(_("会員番号は半角数字で入力してください。"), code="membership_number")
 
 
+def validate_medical_registration_number(value: str) -> None:
+    """医籍登録番号 (MHLW's number on a doctor's registration): digits only, at most 7."""
+    if value and not re.fullmatch(r"[0-9]{1,7}", value):
+        raise ValidationError(
+            _("医籍番号は7桁までの半角数字で入力してください。"),
+            code="medical_registration_number",
+        )
+
+
 def validate_institution_code(value: str) -> None:
     if value and not re.fullmatch(r"\d{10}", value):
         raise ValidationError(

@@ -59,11 +59,12 @@ from ..models import (
     Member,
     PrefecturalAssociation,
 )
-from .bulk import BulkWriter, KeyStore, fetch, make_key_store
+from .bulk import BulkWriter, KeyStore, fetch, make_key_store, uses_copy
 from .columns import KINDS, Header, read_header
 from .normalize import normalize_digits, normalize_text
 from .readers import ImportFileError, RawRow, Table
 from .rows import PARSERS, FacilityRecord, LinkRecord, MemberRecord, Record, RowError
+from .staged import StagedMembers
 
 MAX_ERRORS = 10_000
 FULL_KINDS = ("members", "facilities")  # kinds a complete file (--full) may be given for
@@ -250,7 +251,14 @@ _MEMBER_COLUMNS = {
     "valid_to": "valid_to",
     "email": "email",
     "phone": "phone",
+    "medical_registration_number": "medical_registration_number",
 }
+
+
+def registration_taken(membership_number: str) -> str:
+    return _("この医籍番号は別の会員（会員番号 %(number)s）に登録されています。") % {
+        "number": membership_number
+    }
 
 
 class MemberWriter(Writer):
@@ -272,6 +280,13 @@ class MemberWriter(Writer):
 
     def key(self, record: MemberRecord) -> Hashable:
         return record.membership_number
+
+    def other_keys(self, record: MemberRecord) -> list[Hashable]:
+        number = record.medical_registration_number
+        return [("registration", number)] if number else []
+
+    def duplicate_column(self, record: MemberRecord, key: Hashable) -> str:
+        return "医籍番号" if isinstance(key, tuple) else "会員番号"
 
     def raw_key(self, values: dict[str, str]) -> Hashable | None:
         return normalize_digits(values.get("membership_number", "")) or None
@@ -320,6 +335,7 @@ class MemberWriter(Writer):
             "valid_to": record.valid_to,
             "email": record.email,
             "phone": record.phone,
+            "medical_registration_number": record.medical_registration_number,
         }
 
     def write(self, records: list[MemberRecord]) -> None:
@@ -330,8 +346,25 @@ class MemberWriter(Writer):
                 Member, ["pk", *_MEMBER_COLUMNS.values()], "membership_number", numbers
             )
         }
+        registrations = [
+            r.medical_registration_number for r in records if r.medical_registration_number
+        ]
+        holders = {
+            row["medical_registration_number"]: row
+            for row in fetch(
+                Member,
+                ["pk", "membership_number", "medical_registration_number"],
+                "medical_registration_number",
+                registrations,
+            )
+        }
         for record in records:
-            self.upsert(record, existing.get(record.membership_number), self.values(record))
+            current = existing.get(record.membership_number)
+            holder = holders.get(record.medical_registration_number)
+            if holder is not None and (current is None or holder["pk"] != current["pk"]):
+                self.reject(record, "医籍番号", registration_taken(holder["membership_number"]))
+                continue
+            self.upsert(record, current, self.values(record))
 
     def end_absent(self) -> None:
         """Members missing from a complete file: membership ended today, never deleted."""
@@ -652,6 +685,11 @@ def _read(header: Header, rows: Iterator[RawRow], writer: Writer) -> None:
     writer.flush()
 
 
+def _staged(writer: Writer) -> bool:
+    """Members on PostgreSQL go through the staging table (``staged.py``)."""
+    return isinstance(writer, MemberWriter) and uses_copy()
+
+
 def import_file(
     path: str | Path,
     *,
@@ -676,11 +714,15 @@ def import_file(
         rows = table.rows()
         header = _header(rows, kind)
         writer = WRITERS[kind](report, header.present, today, chunk_size)
-        _read(header, rows, writer)
+        staged = StagedMembers(writer, header, full) if _staged(writer) else None  # type: ignore[arg-type]
+        if staged is not None:
+            staged.run(rows)
+        else:
+            _read(header, rows, writer)
         if full:
             if report.rows_read == 0:
                 raise ImportFileError(_("全件ファイルに行が1件もありません。何も変更しません。"))
-            writer.end_absent()
+            (staged or writer).end_absent()
         commit = not dry_run and (report.ok or valid_only)
         if commit:
             report.applied = True

@@ -41,6 +41,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("valid_to", "退会日"),
         Column("email", "メールアドレス", aliases=("メール",)),
         Column("phone", "電話番号"),
+        Column("medical_registration_number", "医籍番号", aliases=("医籍登録番号",)),
     ),
     "facilities": (
         Column("medical_institution_code", "医療機関コード"),

@@ -54,6 +54,7 @@ class MemberRecord:
     valid_to: dt.date | None
     email: str
     phone: str
+    medical_registration_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -247,6 +248,9 @@ def parse_member(line: int, values: Mapping[str, str]) -> MemberRecord | list[Ro
     status = cells.choice("status", "member_status", MemberStatus, MemberStatus.ACTIVE)
     valid_from, valid_to = cells.period()
     email, phone = _email(cells), cells.phone()
+    registration = cells.code(
+        "medical_registration_number", validators.validate_medical_registration_number
+    )
     if cells.errors or valid_from is None or member_class is None:
         return cells.errors
     return MemberRecord(
@@ -264,6 +268,7 @@ def parse_member(line: int, values: Mapping[str, str]) -> MemberRecord | list[Ro
         valid_to,
         email,
         phone,
+        registration,
     )
 
 

@@ -3,6 +3,7 @@
     medcyber registry import --kind members|facilities|links FILE
                              [--dry-run] [--valid-only] [--full] [--report FILE.csv]
     medcyber registry export --kind members|facilities|links --output FILE(.csv|.xlsx)
+    medcyber registry expire-exports   (daily, e.g. from cron: deletes old Excel exports)
 
 Exit status: 0 when every row was read (and, unless ``--dry-run``, imported); 1 when the file
 cannot be read, an option is wrong or any row was rejected (the reasons on stderr, in
@@ -23,6 +24,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from medcyber.core import audit
+from medcyber.registry.export_runs import expire_exports
 from medcyber.registry.exports import export_file
 from medcyber.registry.imports.apply import ImportFileError, ImportReport, import_file
 from medcyber.registry.imports.columns import KINDS
@@ -108,7 +110,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(
             dest="action",
             required=True,
-            metavar="{import,export}",
+            metavar="{import,export,expire-exports}",
             parser_class=JapaneseCommandParser,
         )
         reading = sub.add_parser("import", help="import a CSV or .xlsx file")
@@ -127,8 +129,19 @@ class Command(BaseCommand):
         writing = sub.add_parser("export", help="export to CSV or .xlsx")
         writing.add_argument("--kind", required=True, help="members | facilities | links")
         writing.add_argument("--output", required=True, metavar="FILE")
+        sub.add_parser(
+            "expire-exports",
+            help="delete Excel exports older than REGISTRY_EXPORT_RETENTION_DAYS",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "expire-exports":
+            with audit.acting_as(CLI_ACTOR):
+                count = expire_exports()
+            self.stdout.write(
+                _("期限切れの書き出しファイルを %(n)d 件削除しました。") % {"n": count}
+            )
+            return
         if options["kind"] not in KINDS:
             raise CommandError(
                 _("--kind には members、facilities、links のいずれかを指定してください。")
