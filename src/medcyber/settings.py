@@ -250,6 +250,8 @@ TRAINING_REPORT_IMAP_USER = env.str("TRAINING_REPORT_IMAP_USER", default="")
 TRAINING_REPORT_IMAP_PASSWORD = env.str("TRAINING_REPORT_IMAP_PASSWORD", default="")
 TRAINING_REPORT_IMAP_SSL = env.bool("TRAINING_REPORT_IMAP_SSL", default=True)
 TRAINING_REPORT_POLL_SECONDS = env.int("TRAINING_REPORT_POLL_SECONDS", default=300)
+# A new known-exploited flaw found at this many facilities is proposed as a portal alert.
+GUIDELINE_KEV_ALERT_FACILITIES = env.int("GUIDELINE_KEV_ALERT_FACILITIES", default=10)
 # Registry Excel exports (every member's personal data) are deleted this many days after writing.
 REGISTRY_EXPORT_RETENTION_DAYS = env.int("REGISTRY_EXPORT_RETENTION_DAYS", default=7)
 
