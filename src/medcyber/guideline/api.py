@@ -14,7 +14,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -242,7 +242,7 @@ def create_guideline_asset(
         services.save_asset(asset=asset, by=request.user)
     except services.AssetInvalid as error:
         raise HttpError(400, str(error)) from None
-    return 201, asset
+    return Status(201, asset)
 
 
 @router.get(
