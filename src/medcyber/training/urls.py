@@ -16,6 +16,8 @@ urlpatterns = [
     path("domains/<int:pk>/verify/", views.domain_verify, name="domain_verify"),
     path("templates/", views.template_list, name="template_list"),
     path("templates/<int:pk>/", views.template_detail, name="template_detail"),
+    path("templates/new/", views.template_create, name="template_create"),
+    path("templates/<int:pk>/edit/", views.template_edit, name="template_edit"),
     # public, reached only through the per-recipient token of a training mail
     path("t/o/<str:token>.gif", track_views.open_pixel, name="open"),
     path("t/c/<str:token>/", track_views.click, name="click"),
