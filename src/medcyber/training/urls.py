@@ -9,6 +9,7 @@ urlpatterns = [
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/export.<str:fmt>", views.campaign_export, name="campaign_export"),
+    path("campaigns/<int:pk>/report.pdf", views.campaign_report, name="campaign_report"),
     path("campaigns/<int:pk>/<str:action>/", views.campaign_action, name="campaign_action"),
     path("groups/", views.group_list, name="group_list"),
     path("groups/<int:pk>/", views.group_detail, name="group_detail"),

@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 
 from medcyber.core import audit
 from medcyber.core.documents import DocumentRejected
+from medcyber.core.pdf import pdf_response
 
-from . import exports, queries, reports, rules, services
+from . import charts, exports, queries, reports, rules, services
 from .access import is_training_staff, may_use_training
 from .forms import (
     ApprovedAddressForm,
@@ -98,7 +99,30 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "repeat_clickers": queries.repeat_clickers(campaign),
             "may_approve": services.may_approve(campaign, request.user),
             "report_address": reports.report_address(campaign.facility_id),
+            "funnel_chart": charts.funnel_svg(results.funnel),
+            "timeline_chart": charts.timeline_svg(results.timeline),
         },
+    )
+
+
+@training_view
+def campaign_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The campaign's results as a printable PDF (scoped like the results page; the
+    download is recorded, as the CSV and Excel exports are)."""
+    campaign = _campaign(request, pk)
+    results = queries.campaign_results(campaign)
+    audit.record("view", "training.campaign.report", campaign, changes={"format": "pdf"})
+    return pdf_response(
+        "training/pdf/campaign_report.html",
+        {
+            "campaign": campaign,
+            "results": results,
+            "funnel_chart": charts.funnel_svg(results.funnel),
+            "timeline_chart": charts.timeline_svg(results.timeline),
+            "printed_on": timezone.localdate(),
+        },
+        filename=f"training-report-{campaign.pk}.pdf",
+        request=request,
     )
 
 
