@@ -686,6 +686,13 @@ ROUTE_RULES: dict[str, Rule] = {
     ),
     "training:learn": Rule(kwargs=lambda w: {"token": "bogus"}, public=True, ok=(404,)),
     "training:report": Rule(kwargs=lambda w: {"token": "bogus"}, public=True, ok=(404,)),
+    "training:template_create": TRAINING_PAGE,
+    "training:template_edit": Rule(
+        kwargs=_training("template"), allowed=TRAINING_STAFF, refused=(403, 404)
+    ),
+    "training:campaign_report": Rule(
+        kwargs=_training("campaign"), allowed=TRAINING_STAFF, refused=(403, 404)
+    ),
     # guideline: facility pages (tenant B's facility is 404 for tenant roles), the vendor's
     # link (public, a bogus token is refused), the association's screens
     "guideline:home": Rule(ok=(200, 302), absent=True),

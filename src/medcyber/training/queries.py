@@ -75,7 +75,7 @@ def templates_for(user: Any) -> QuerySet[MailTemplate]:
     qs = MailTemplate.unscoped.all()
     if ids is not None:
         qs = qs.filter(Q(facility__isnull=True) | Q(facility__in=ids))
-    return qs.order_by("difficulty", "name")
+    return qs.select_related("facility").order_by("difficulty", "name")
 
 
 # --- results ----------------------------------------------------------------------------------

@@ -97,16 +97,34 @@ def template_problems(*, subject: str, body_text: str) -> list[str]:
     return problems
 
 
-@transaction.atomic
-def create_template(*, facility: Facility, by: Any, **values: Any) -> MailTemplate:
-    _require_runner(by, facility.pk)
+def _check_template(values: dict[str, Any]) -> None:
     problems = template_problems(subject=values["subject"], body_text=values["body_text"])
     problems += attachments.name_problems(
         values.get("attachment_kind", ""), values.get("attachment_name", "")
     )
     if problems:
         raise TrainingError(" ".join(problems))
+
+
+@transaction.atomic
+def create_template(*, facility: Facility, by: Any, **values: Any) -> MailTemplate:
+    _require_runner(by, facility.pk)
+    _check_template(values)
     return MailTemplate.unscoped.create(facility=facility, **values)
+
+
+@transaction.atomic
+def update_template(*, template: MailTemplate, by: Any, **values: Any) -> MailTemplate:
+    """Change a facility's own template (the audited save records what changed). The
+    programme's library is read-only: it is kept in line with :mod:`library`."""
+    if template.facility_id is None:
+        raise TrainingError(_("標準テンプレートは変更できません。"))
+    _require_runner(by, template.facility_id)
+    _check_template(values)
+    for name, value in values.items():
+        setattr(template, name, value)
+    template.save()
+    return template
 
 
 # --- domains and approved addresses ------------------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/export.<str:fmt>", views.campaign_export, name="campaign_export"),
+    path("campaigns/<int:pk>/report.pdf", views.campaign_report, name="campaign_report"),
     path("campaigns/<int:pk>/<str:action>/", views.campaign_action, name="campaign_action"),
     path("groups/", views.group_list, name="group_list"),
     path("groups/<int:pk>/", views.group_detail, name="group_detail"),
@@ -16,6 +17,8 @@ urlpatterns = [
     path("domains/<int:pk>/verify/", views.domain_verify, name="domain_verify"),
     path("templates/", views.template_list, name="template_list"),
     path("templates/<int:pk>/", views.template_detail, name="template_detail"),
+    path("templates/new/", views.template_create, name="template_create"),
+    path("templates/<int:pk>/edit/", views.template_edit, name="template_edit"),
     # public, reached only through the per-recipient token of a training mail
     path("t/o/<str:token>.gif", track_views.open_pixel, name="open"),
     path("t/c/<str:token>/", track_views.click, name="click"),

@@ -11,16 +11,25 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from medcyber.core import audit
 from medcyber.core.documents import DocumentRejected
+from medcyber.core.pdf import pdf_response
 
-from . import exports, queries, reports, services
+from . import charts, exports, queries, reports, rules, services
 from .access import is_training_staff, may_use_training
-from .forms import ApprovedAddressForm, CampaignForm, DomainForm, GroupForm, RecipientFileForm
+from .forms import (
+    ApprovedAddressForm,
+    CampaignForm,
+    DomainForm,
+    GroupForm,
+    RecipientFileForm,
+    TemplateForm,
+)
 from .models import Campaign, MailTemplate, Recipient, RecipientGroup, VerifiedDomain
 
 View = Callable[..., HttpResponse | StreamingHttpResponse]
@@ -90,7 +99,30 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "repeat_clickers": queries.repeat_clickers(campaign),
             "may_approve": services.may_approve(campaign, request.user),
             "report_address": reports.report_address(campaign.facility_id),
+            "funnel_chart": charts.funnel_svg(results.funnel),
+            "timeline_chart": charts.timeline_svg(results.timeline),
         },
+    )
+
+
+@training_view
+def campaign_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The campaign's results as a printable PDF (scoped like the results page; the
+    download is recorded, as the CSV and Excel exports are)."""
+    campaign = _campaign(request, pk)
+    results = queries.campaign_results(campaign)
+    audit.record("view", "training.campaign.report", campaign, changes={"format": "pdf"})
+    return pdf_response(
+        "training/pdf/campaign_report.html",
+        {
+            "campaign": campaign,
+            "results": results,
+            "funnel_chart": charts.funnel_svg(results.funnel),
+            "timeline_chart": charts.timeline_svg(results.timeline),
+            "printed_on": timezone.localdate(),
+        },
+        filename=f"training-report-{campaign.pk}.pdf",
+        request=request,
     )
 
 
@@ -236,13 +268,79 @@ def template_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@training_view
-def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _template(request: HttpRequest, pk: int, *, own: bool = False) -> MailTemplate:
+    """A template the user may see; with ``own``, only one of their facilities' (the library
+    is read-only, so editing it is "not found" like another facility's)."""
+    qs = queries.templates_for(request.user)
+    if own:
+        qs = qs.filter(facility__isnull=False)
     try:
-        template = queries.templates_for(request.user).get(pk=pk)
+        return qs.get(pk=pk)
     except MailTemplate.DoesNotExist:
         raise Http404 from None
-    return render(request, "training/staff/template_detail.html", {"template": template})
+
+
+def _preview(template: MailTemplate) -> dict[str, str]:
+    """The template filled with sample values, as a recipient would read it."""
+    values = {
+        "recipient_name": _("山田 花子"),
+        "facility_name": template.facility.name if template.facility else _("○○クリニック"),
+        "department": _("受付"),
+        "today": formats.date_format(timezone.localdate(), "DATE_FORMAT"),
+        "link": "https://example.invalid/t/l/…/",
+    }
+    return {
+        "subject": rules.render(template.subject, values),
+        "body": rules.render(template.body_text, values),
+    }
+
+
+@training_view
+def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    template = _template(request, pk)
+    return render(
+        request,
+        "training/staff/template_detail.html",
+        {
+            "template": template,
+            "preview": _preview(template),
+            "may_edit": template.facility_id is not None,
+        },
+    )
+
+
+@training_view
+def template_create(request: HttpRequest) -> HttpResponse:
+    return _template_form(request, None)
+
+
+@training_view
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _template_form(request, _template(request, pk, own=True))
+
+
+def _template_form(request: HttpRequest, template: MailTemplate | None) -> HttpResponse:
+    form = TemplateForm(request.POST or None, instance=template, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if template is None:
+                saved = services.create_template(
+                    facility=form.cleaned_data["facility"],
+                    by=request.user,
+                    **form.service_values(),
+                )
+            else:
+                saved = services.update_template(
+                    template=template, by=request.user, **form.service_values()
+                )
+        except services.TrainingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("テンプレートを保存しました。"))
+            return redirect("training:template_detail", pk=saved.pk)
+    return render(
+        request, "training/staff/template_form.html", {"form": form, "template": template}
+    )
 
 
 @training_view
