@@ -227,7 +227,7 @@ def list_guideline_assets(request: HttpRequest, facility_id: int) -> list[Asset]
 )
 def create_guideline_asset(
     request: HttpRequest, facility_id: int, payload: AssetIn
-) -> tuple[int, Asset]:
+) -> Status[Asset]:
     facility = _facility(request, facility_id)
     _require_facility_side(request)
     data = payload.dict()
