@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from medcyber.accounts.roles import Role
+from medcyber.core.models import AuditEvent
 from medcyber.guideline import kev_alerts
 from medcyber.guideline.kev import import_catalogue
 from medcyber.guideline.models import Asset, KevAlertProposal
@@ -71,6 +72,8 @@ def test_an_import_proposes_an_alert_for_a_widespread_flaw(settings: Any, tmp_pa
     assert "3 施設の資産台帳" in proposal.body
     assert "ランサムウェア攻撃での悪用が確認されています" in proposal.body
     assert not Alert.objects.exists()  # nothing published without a person
+    event = AuditEvent.objects.get(action="guideline.kev.alert_proposals")
+    assert event.changes["entries"] == ["CVE-2024-55591"]
     # the same catalogue again proposes nothing new
     import_catalogue(_catalogue(tmp_path, ("CVE-2024-55591", "Fortinet", "FortiOS")))
     assert kev_alerts.propose_alerts(now=timezone.now(), minimum=3) == []

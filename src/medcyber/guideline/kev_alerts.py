@@ -17,6 +17,8 @@ from django.db.models import Count
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from medcyber.core import audit
+
 from .models import KevAlertProposal, KevEntry, KevFinding
 
 #: Facilities a flaw must hit before an alert is proposed (setting
@@ -102,20 +104,30 @@ def propose_alerts(
     already = set(
         KevAlertProposal.objects.filter(entry_id__in=wanted).values_list("entry_id", flat=True)
     )
-    made = []
+    # One insert for all proposals and one audit event naming them: a catalogue that adds
+    # hundreds of widely used entries must not cost an audit-chain append per entry.
+    made = [
+        KevAlertProposal(
+            entry=entry,
+            facilities=wanted[entry.pk],
+            threshold=minimum,
+            title=title,
+            body=body,
+            proposed_at=now,
+        )
+        for entry in KevEntry.objects.filter(pk__in=set(wanted) - already).order_by("cve_id")
+        for title, body in [draft_text(entry, wanted[entry.pk])]
+    ]
+    if not made:
+        return []
     with transaction.atomic():
-        for entry in KevEntry.objects.filter(pk__in=set(wanted) - already).order_by("cve_id"):
-            title, body = draft_text(entry, wanted[entry.pk])
-            proposal = KevAlertProposal(
-                entry=entry,
-                facilities=wanted[entry.pk],
-                threshold=minimum,
-                title=title,
-                body=body,
-                proposed_at=now,
-            )
-            proposal.save()
-            made.append(proposal)
+        KevAlertProposal.objects.bulk_create(made, batch_size=500)
+        audit.record(
+            "create",
+            "guideline.kev.alert_proposals",
+            object_type="guideline.kevalertproposal",
+            changes={"threshold": minimum, "entries": [p.entry.cve_id for p in made]},
+        )
     return made
 
 
