@@ -21,13 +21,16 @@ def _test_settings(settings: Any) -> Iterator[None]:
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     from medcyber.core.models import ProgrammeContact
+    from medcyber.portal.services import STATE_MEMO
 
     cache.clear()
     ProgrammeContact.forget_memo()
+    STATE_MEMO.clear()
     translation.activate("ja")  # a request in English must not leak into the next test
     yield
     cache.clear()
     ProgrammeContact.forget_memo()
+    STATE_MEMO.clear()
 
 
 class _Inbox:
