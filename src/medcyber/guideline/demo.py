@@ -18,7 +18,7 @@ from medcyber.registry.demo_data import DEMO_FACILITY
 from medcyber.registry.models import Facility
 
 from . import services, tallies
-from .kev import import_catalogue
+from .kev import import_catalogue, match_assets
 from .models import Asset, ChecklistItem, ChecklistVersion, KevEntry
 
 ASSETS: tuple[dict[str, Any], ...] = (
@@ -126,6 +126,8 @@ def load() -> Counter[str]:
             for k, v in values.items():
                 setattr(found, k, v)
             found.save()
+    # as the register's own screens do: a device saved is matched against the catalogue
+    counts["guideline.KevFinding"] += match_assets(Asset.unscoped.filter(facility=clinic))
     for name, year, has_system, answers in ASSESSMENTS:
         version = ChecklistVersion.objects.filter(
             checklist__code="institution", fiscal_year=year

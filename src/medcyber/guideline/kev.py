@@ -4,6 +4,11 @@ offline and matched against facilities' assets by normalised vendor and product.
 Loading is all or nothing: a file that is not the catalogue's schema changes nothing. Matching
 adds a finding for every (asset, entry) pair not yet known; findings the facility has already
 marked keep their status.
+
+Both sides carry their normalised names (:mod:`.keys`): an asset its ``vendor_key`` and
+``product_key``, an entry one ``KevEntryKey`` row per product it names, so matching is one
+``INSERT … SELECT`` in the database. Assets are matched whenever they are saved, so loading the
+catalogue again matches only the entries that are new or now name other products.
 """
 
 from __future__ import annotations
@@ -11,42 +16,34 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medcyber.core import audit
 
-from .models import Asset, KevEntry, KevFinding
+from .keys import name_key, product_keys
+from .models import Asset, KevEntry, KevEntryKey, KevFinding
+
+__all__ = ["KevFileError", "import_catalogue", "match_assets", "name_key", "product_keys"]
 
 REQUIRED = ("cveID", "vendorProject", "product", "vulnerabilityName", "dateAdded")
 CVE = re.compile(r"^CVE-\d{4}-\d{4,19}$")
-_SPLIT = re.compile(r",|/|\band\b|&", re.IGNORECASE)
-_NOISE = re.compile(r"[^0-9a-z\u3040-\u30ff\u4e00-\u9fff]+")
-#: Words that say nothing about which product is meant.
-_GENERIC = frozenset({"multipleproducts", "products", "firmware"})
+#: Above this many entries to match, one statement matches them all: pairs already found are
+#: skipped anyway, and one join beats a list of ids that long.
+MATCH_ALL_ABOVE = 500
+#: Ids per ``IN (…)`` list, well under SQLite's limit of bound parameters.
+ID_BATCH = 500
 
 
 class KevFileError(Exception):
     """The file is not a catalogue this loader can take; ``str(error)`` is for the person."""
-
-
-def name_key(text: str) -> str:
-    """``"Pulse Connect Secure"`` → ``"pulseconnectsecure"``: width, case, spaces and marks
-    do not matter (ＦｏｒｔｉＯＳ, FortiOS and forti-os are one product)."""
-    folded = unicodedata.normalize("NFKC", text).lower()
-    folded = re.sub(r"\([^)]*\)", "", folded)  # "Endpoint Manager (EPM)" → "endpoint manager"
-    return _NOISE.sub("", folded)
-
-
-def product_keys(product: str) -> list[str]:
-    keys = [name_key(part) for part in _SPLIT.split(product)]
-    return [k for k in dict.fromkeys([name_key(product), *keys]) if k and k not in _GENERIC]
 
 
 @dataclass
@@ -134,8 +131,18 @@ def import_catalogue(path: Path) -> KevReport:
         return report
     report.entries = len(entries)
     with transaction.atomic():
-        known = set(KevEntry.objects.values_list("cve_id", flat=True))
+        known = {
+            cve: (vendor, keys)
+            for cve, vendor, keys in KevEntry.objects.values_list(
+                "cve_id", "vendor_key", "product_keys"
+            )
+        }
         report.added = sum(1 for e in entries if e.cve_id not in known)
+        # Assets are matched when they are saved, so only entries that are new or now name
+        # other products can add findings.
+        changed = {
+            e.cve_id for e in entries if known.get(e.cve_id) != (e.vendor_key, e.product_keys)
+        }
         KevEntry.objects.bulk_create(
             entries,
             batch_size=500,
@@ -143,8 +150,16 @@ def import_catalogue(path: Path) -> KevReport:
             unique_fields=["cve_id"],
             update_fields=FIELDS,
         )
-        report.findings = match_assets(Asset.unscoped.in_use())
-        report.proposals = _propose_for_new(entries, known)
+        if changed:
+            ids = [
+                pk
+                for cve, pk in KevEntry.objects.values_list("cve_id", "pk").iterator()
+                if cve in changed
+            ]
+            KevEntryKey.rebuild(ids)
+            _refresh_statistics(KevEntryKey._meta.db_table)
+            report.findings = match_assets(entries=None if len(ids) > MATCH_ALL_ABOVE else ids)
+        report.proposals = _propose_for_new(entries, set(known))
         audit.record(
             "update",
             "guideline.kev.import",
@@ -163,8 +178,6 @@ def import_catalogue(path: Path) -> KevReport:
 
 def _propose_for_new(entries: list[KevEntry], known: set[str]) -> int:
     """New entries that hit many members: drafted as portal alerts for staff to review."""
-    from django.utils import timezone
-
     from .kev_alerts import propose_alerts
 
     new = [e.cve_id for e in entries if e.cve_id not in known]
@@ -174,45 +187,83 @@ def _propose_for_new(entries: list[KevEntry], known: set[str]) -> int:
     return len(propose_alerts(now=timezone.now(), entry_ids=list(ids)))
 
 
-def _index() -> dict[str, list[tuple[int, frozenset[str]]]]:
-    index: dict[str, list[tuple[int, frozenset[str]]]] = {}
-    for pk, vendor, keys in KevEntry.objects.values_list("pk", "vendor_key", "product_keys"):
-        index.setdefault(vendor, []).append((pk, frozenset(k for k in keys.split("|") if k)))
-    return index
+def _refresh_statistics(table: str) -> None:
+    """PostgreSQL's planner must know the key rows just written: believing the table empty, it
+    would match one facility's register by walking every asset that any entry names."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {table}")
 
 
-def matches_for(
-    vendor: str, product: str, index: dict[str, list[tuple[int, frozenset[str]]]]
-) -> list[int]:
-    product_key = name_key(product)
-    if not product_key:
-        return []
-    return [pk for pk, keys in index.get(name_key(vendor), []) if product_key in keys]
-
-
-def match_assets(assets: Iterable[Asset] | Any, chunk: int = 5000) -> int:
-    """Add findings for the given assets (a queryset or list); returns how many were new."""
-    index = _index()
-    if not index:
-        return 0
-    before = KevFinding.unscoped.count()
-    batch: list[KevFinding] = []
-    rows = (
-        assets.values_list("pk", "vendor", "product").iterator(chunk_size=chunk)
-        if hasattr(assets, "values_list")
-        else ((a.pk, a.vendor, a.product) for a in assets)
+def entries_matching(asset: Asset) -> set[int]:
+    """The catalogue entries that name this asset's maker and product."""
+    return set(
+        KevEntryKey.objects.filter(
+            vendor_key=asset.vendor_key, product_key=asset.product_key
+        ).values_list("entry_id", flat=True)
     )
-    for pk, vendor, product in rows:
-        for entry_id in matches_for(vendor, product, index):
-            batch.append(KevFinding(asset_id=pk, entry_id=entry_id))
-        if len(batch) >= chunk:
-            _insert(batch)
-            batch = []
-    _insert(batch)
-    return KevFinding.unscoped.count() - before
 
 
-def _insert(batch: list[KevFinding]) -> None:
-    """Bulk insert, skipping pairs already found (their status is the facility's word)."""
-    if batch:
-        KevFinding.unscoped.bulk_create(batch, ignore_conflicts=True)
+def match_assets(
+    assets: QuerySet[Asset] | Iterable[Asset] | None = None,
+    *,
+    entries: Iterable[int] | None = None,
+) -> int:
+    """Add a finding for every in-use asset (of ``assets``, or all) that an entry (of
+    ``entries``, or any) names; returns how many were new.
+
+    One ``INSERT … SELECT`` joining the assets' keys with the entries' key rows; a pair already
+    found is skipped (its status is the facility's word)."""
+    asset_filter: list[tuple[str, list[Any]]] = []
+    if isinstance(assets, QuerySet):
+        sql, params = assets.order_by().values("pk").query.sql_with_params()
+        asset_filter.append((f"a.id IN ({sql})", list(params)))
+    elif assets is not None:
+        asset_ids = [a.pk for a in assets]
+        asset_filter = [_in_list("a.id", asset_ids[i : i + ID_BATCH]) for i in _starts(asset_ids)]
+        if not asset_filter:
+            return 0
+    entry_filter: list[tuple[str, list[Any]]] = []
+    if entries is not None:
+        entry_ids = list(entries)
+        entry_filter = [
+            _in_list("k.entry_id", entry_ids[i : i + ID_BATCH]) for i in _starts(entry_ids)
+        ]
+        if not entry_filter:
+            return 0
+    added = 0
+    for where_asset in asset_filter or [("", [])]:
+        for where_entry in entry_filter or [("", [])]:
+            added += _insert_findings([where_asset, where_entry])
+    return added
+
+
+def _starts(ids: list[int]) -> range:
+    return range(0, len(ids), ID_BATCH)
+
+
+def _in_list(column: str, ids: list[int]) -> tuple[str, list[Any]]:
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def _insert_findings(conditions: list[tuple[str, list[Any]]]) -> int:
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    where = ["a.retired_on IS NULL", *(sql for sql, _params in conditions if sql)]
+    params: list[Any] = [KevFinding.Status.OPEN.value, now, now]
+    for _sql, more in conditions:
+        params += more
+    # SQLite needs the WHERE for its parser to tell the upsert's ON from the join's.
+    sql = (
+        f"INSERT INTO {KevFinding._meta.db_table} "  # noqa: S608 - names from _meta
+        "(asset_id, entry_id, status, planned_on, found_at, updated_at) "
+        "SELECT a.id, k.entry_id, %s, NULL, %s, %s "
+        f"FROM {Asset._meta.db_table} a JOIN {KevEntryKey._meta.db_table} k "
+        "ON k.vendor_key = a.vendor_key AND k.product_key = a.product_key "
+        f"WHERE {' AND '.join(where)} "
+        # in the assets' order: the foreign-key checks then visit each asset page once
+        "ORDER BY a.id, k.entry_id "
+        "ON CONFLICT DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)

@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from medcyber.core.audit import AuditedModel
 from medcyber.core.scoping import FacilityOwnedQuerySet, UnscopedManager
 
 from . import rules
+from .keys import KEY_LENGTH, asset_keys, split_product_keys
 
 
 class ChecklistKind(models.TextChoices):
@@ -360,9 +361,15 @@ class Asset(AuditedModel):
         help_text=_("使わなくなった資産は消さずに、この日付で台帳から外します。"),
     )
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    # The maker's and product's names normalised (keys.asset_keys), kept in step by save():
+    # what known-exploited flaws are matched on, in SQL.
+    vendor_key = models.CharField(max_length=KEY_LENGTH, blank=True, editable=False)
+    product_key = models.CharField(max_length=KEY_LENGTH, blank=True, editable=False)
 
     objects = AssetQuerySet.as_manager()
     unscoped = UnscopedManager.from_queryset(AssetQuerySet)()
+
+    audit_exclude: ClassVar[frozenset[str]] = frozenset({"vendor_key", "product_key"})
 
     class Meta:
         verbose_name = _("資産")
@@ -371,9 +378,23 @@ class Asset(AuditedModel):
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["facility", "name"], name="guideline_asset_name"),
         ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(
+                fields=["vendor_key", "product_key"],
+                name="guideline_asset_kev_key",
+                condition=models.Q(retired_on__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.name)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.vendor_key, self.product_key = asset_keys(self.vendor, self.product)
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"vendor", "product"} & set(fields):
+            kwargs["update_fields"] = {*fields, "vendor_key", "product_key"}
+        super().save(*args, **kwargs)
 
     def as_row(self) -> dict[str, Any]:
         return {f: getattr(self, f) for f in ("kind", "name", "vendor", "product", "version")}
@@ -405,6 +426,48 @@ class KevEntry(models.Model):
 
     def __str__(self) -> str:
         return str(self.cve_id)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            KevEntryKey.rebuild([self.pk])
+
+
+class KevEntryKey(models.Model):
+    """One (vendor key, product key) of a catalogue entry: ``KevEntry.product_keys`` as rows
+    that SQL joins with the assets' keys. Derived data, rebuilt whenever the entry's keys may
+    have changed (:meth:`rebuild`)."""
+
+    entry = models.ForeignKey(KevEntry, on_delete=models.CASCADE, related_name="+")
+    vendor_key = models.CharField(max_length=KEY_LENGTH)
+    product_key = models.CharField(max_length=KEY_LENGTH)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["entry", "product_key"], name="guideline_kev_key_once"),
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["vendor_key", "product_key"], name="guideline_kev_key_match"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} {self.vendor_key}/{self.product_key}"
+
+    @staticmethod
+    def rebuild(entry_ids: list[int], batch: int = 500) -> None:
+        """Replace the key rows of these entries with ones made from their current keys."""
+        for start in range(0, len(entry_ids), batch):
+            ids = entry_ids[start : start + batch]
+            KevEntryKey.objects.filter(entry_id__in=ids).delete()
+            KevEntryKey.objects.bulk_create(
+                [
+                    KevEntryKey(entry_id=pk, vendor_key=vendor, product_key=product)
+                    for pk, vendor, stored in KevEntry.objects.filter(pk__in=ids).values_list(
+                        "pk", "vendor_key", "product_keys"
+                    )
+                    for product in split_product_keys(stored)
+                ]
+            )
 
 
 class KevAlertProposal(AuditedModel):

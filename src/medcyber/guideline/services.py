@@ -304,7 +304,7 @@ def save_asset(*, asset: Asset, by: Any) -> Asset:
     flaws are matched again: a changed product may add warnings, and warnings still open
     that no longer match the device's maker and product are withdrawn (marked ones stay:
     they are the facility's record)."""
-    from .kev import _index, match_assets, matches_for
+    from .kev import entries_matching, match_assets
     from .models import KevFinding
 
     if _name_taken(asset):
@@ -312,7 +312,7 @@ def save_asset(*, asset: Asset, by: Any) -> Asset:
     with transaction.atomic():
         asset.save()
         if asset.retired_on is None:
-            matching = set(matches_for(asset.vendor, asset.product, _index()))
+            matching = entries_matching(asset)
             for finding in KevFinding.unscoped.filter(asset=asset, status=KevFinding.Status.OPEN):
                 if finding.entry_id not in matching:
                     finding.delete()
