@@ -166,8 +166,6 @@ def test_the_staging_path_is_used_for_facilities_on_postgresql() -> None:
     report = apply.ImportReport("facilities", "x.csv")
     writer = apply.FacilityWriter(report, frozenset(), dt.date.today(), 10)
     assert apply._staged(writer) == (connection.vendor == "postgresql")
-    links = apply.LinkWriter(apply.ImportReport("links", "x.csv"), frozenset(), dt.date.today(), 10)
-    assert not apply._staged(links)
 
 
 @pytest.mark.parametrize("valid_only", [False, True])

@@ -32,10 +32,10 @@ How it works, and why:
 - **Bulk writes.** On PostgreSQL new rows are written with ``COPY`` and changed rows merged
   from a temporary table with ``UPDATE … FROM`` (``bulk.py``); elsewhere ``bulk_create`` and
   ``bulk_update``.
-- **Staged files.** On PostgreSQL, members and facilities files do not go row by row: their
-  cells are staged with ``COPY`` and checked and merged in SQL (``staged.py``,
-  ``staged_facilities.py``), with the same results and messages as the path here, which
-  stays for links and for other databases.
+- **Staged files.** On PostgreSQL, files do not go row by row: their cells are staged with
+  ``COPY`` and checked and merged in SQL (``staged.py``, ``staged_facilities.py``,
+  ``staged_links.py``), with the same results and messages as the path here, which stays
+  for other databases.
 """
 
 from __future__ import annotations
@@ -70,6 +70,7 @@ from .readers import ImportFileError, RawRow, Table
 from .rows import PARSERS, FacilityRecord, LinkRecord, MemberRecord, Record, RowError
 from .staged import StagedFile, StagedMembers
 from .staged_facilities import StagedFacilities
+from .staged_links import StagedLinks
 
 MAX_ERRORS = 10_000
 FULL_KINDS = ("members", "facilities")  # kinds a complete file (--full) may be given for
@@ -696,11 +697,12 @@ def _read(header: Header, rows: Iterator[RawRow], writer: Writer) -> None:
 STAGED: dict[str, type[StagedFile]] = {
     "members": StagedMembers,
     "facilities": StagedFacilities,
+    "links": StagedLinks,
 }
 
 
 def _staged(writer: Writer) -> bool:
-    """Members and facilities on PostgreSQL go through a staging table (``staged.py``)."""
+    """Every kind of file on PostgreSQL goes through a staging table (``staged.py``)."""
     return writer.report.kind in STAGED and uses_copy()
 
 

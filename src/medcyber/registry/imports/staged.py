@@ -1,4 +1,4 @@
-"""Members and facilities files on PostgreSQL: rows staged with ``COPY``, checked and merged in SQL.
+"""Registry files on PostgreSQL: rows staged with ``COPY``, checked and merged in SQL.
 
 The row-by-row path (``apply.py``) spent most of an import's CPU in Python: a dictionary and
 a dataclass per row, regular expressions and validators per cell, a comparison per stored
@@ -12,12 +12,13 @@ row. Here the file's decoded cells go to a temporary table with one ``COPY`` str
    lengths within the model's. Such a row is exactly what the Python parser would return.
 2. **Everything else in Python.** The rows SQL did not prove clean (half-width kana, 令和
    dates, full-width digits, and every bad value) are read back in line order and given to
-   the same parser as before (``rows.parse_member``, ``rows.parse_facility``): the same
-   normalisation and the same Japanese messages, line and column. Their clean values join
-   the others in a table whose columns are the parser's record's fields.
+   the same parser as before (``rows.PARSERS``): the same normalisation and the same
+   Japanese messages, line and column. Their clean values join the others in a table whose
+   columns are the parser's record's fields.
 3. **Duplicates, upsert and --full in SQL**, kind by kind: :class:`StagedMembers` here
    (membership numbers, associations, 医籍番号), ``StagedFacilities`` in
-   ``staged_facilities.py`` (codes, care numbers, name and address).
+   ``staged_facilities.py`` (codes, care numbers, name and address), ``StagedLinks`` in
+   ``staged_links.py`` (facility and member found, periods that may not overlap).
 
 :class:`StagedFile` holds what every kind shares: the tables, the staging ``COPY``, the
 spellings of coded columns, the Python parser for the rest, the new rows' default values.
