@@ -22,9 +22,8 @@ The row-by-row path's rules, as set operations:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.db import connection
 from django.utils import timezone
@@ -35,6 +34,9 @@ from ..models import Facility, FacilityManagement, Member
 from .readers import RawRow
 from .rows import LinkRecord, RowError
 from .staged import StagedFile, _date_ok, choice_code
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .apply import LinkWriter
 
 
 class StagedLinks(StagedFile):
@@ -188,11 +190,11 @@ class StagedLinks(StagedFile):
             )
 
     def _decide_hard(self) -> None:
-        """The rows of the facilities left, in line order, as ``LinkWriter._link`` does."""
-        from .apply import _overlap
-
+        """The rows of the facilities left, in line order, by the row path's own
+        ``LinkWriter._link`` (which counts and reports them); what it would write is
+        written below with the others."""
         links = connection.ops.quote_name(FacilityManagement._meta.db_table)
-        fields = self.writer.fields
+        writer = cast("LinkWriter", self.writer)
         periods: dict[int, list[dict[str, Any]]] = {}
         with connection.cursor() as cursor:
             cursor.execute(
@@ -211,21 +213,18 @@ class StagedLinks(StagedFile):
             )
             rows = cursor.fetchall()
         actions: list[tuple[int, str]] = []
+        report = self.report
         for line, facility_id, member_id, relation, valid_from, valid_to in rows:
-            action = self._link(
-                line,
-                periods.setdefault(facility_id, []),
-                fields,
-                {
-                    "facility_id": facility_id,
-                    "member_id": member_id,
-                    "relation": relation,
-                    "valid_from": valid_from,
-                    "valid_to": valid_to,
-                },
-                _overlap,
-            )
-            actions.append((line, action))
+            record = LinkRecord(line, "", "", facility_id, "", relation, valid_from, valid_to)
+            before = (len(writer.creates), len(writer.updates), report.unchanged)
+            writer._link(record, facility_id, member_id, periods.setdefault(facility_id, []))
+            if len(writer.creates) > before[0]:
+                actions.append((line, "create"))
+            elif len(writer.updates) > before[1]:
+                actions.append((line, "update"))
+            elif report.unchanged > before[2]:
+                actions.append((line, "same"))
+        writer.creates, writer.updates = [], []
         if actions:
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -233,40 +232,6 @@ class StagedLinks(StagedFile):
                     "unnest(%s::int[], %s::text[]) AS a(line, action) WHERE r.line = a.line",
                     [[line for line, _a in actions], [action for _l, action in actions]],
                 )
-
-    def _link(
-        self,
-        line: int,
-        periods: list[dict[str, Any]],
-        fields: list[str],
-        values: dict[str, Any],
-        overlap: Callable[[dict[str, Any], dict[str, Any]], bool],
-    ) -> str:
-        member_id, valid_from = values["member_id"], values["valid_from"]
-        same = next(
-            (p for p in periods if p["member_id"] == member_id and p["valid_from"] == valid_from),
-            None,
-        )
-        after = values if same is None else {**same, **{n: values[n] for n in fields}}
-        clash = next((p for p in periods if p is not same and overlap(p, after)), None)
-        if clash is not None:
-            start: dt.date = clash["valid_from"]
-            message = _(
-                "この期間には、すでに別の開設者・管理者が登録されています（%(start)s から）。"
-            ) % {"start": start.isoformat()}
-            self.report.reject([RowError(line, "開始日", message)])
-            return "bad"
-        if same is None:
-            periods.append(after)
-            return "create"
-        if all(same[name] == values[name] for name in fields):
-            return "same"
-        if after.get("valid_to") and after["valid_to"] < after["valid_from"]:
-            message = _("登録済みの終了日（退会日）が、開始日（入会日）より前になります。")
-            self.report.reject([RowError(line, self.writer.end_column, message)])
-            return "bad"
-        same.update(after)
-        return "update"
 
     # --- writes
     def _write(self) -> None:
@@ -279,10 +244,12 @@ class StagedLinks(StagedFile):
                 "WHEN changed THEN 'update' ELSE 'same' END WHERE action IS NULL "
                 f"AND facility_pk NOT IN (SELECT facility_id FROM {self.hard})"
             )
+            # (the rows decided in Python were counted by the row path's code)
             cursor.execute(
                 "SELECT count(*) FILTER (WHERE action = 'create'), "
                 "count(*) FILTER (WHERE action = 'same'), "
-                f"count(*) FILTER (WHERE action = 'update') FROM {self.resolved}"
+                f"count(*) FILTER (WHERE action = 'update') FROM {self.resolved} "
+                f"WHERE facility_pk NOT IN (SELECT facility_id FROM {self.hard})"
             )
             created, unchanged, updated = cursor.fetchone()
             names = ["facility_id", "member_id", "relation", "valid_from", "valid_to"]
