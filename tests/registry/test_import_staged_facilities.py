@@ -18,6 +18,7 @@ from django.db import connection
 
 from medcyber.registry.choices import FacilityStatus
 from medcyber.registry.imports import apply
+from medcyber.registry.imports import rows as parsers
 from medcyber.registry.models import Facility
 from tests.factories import FacilityFactory
 from tests.registry.test_import_apply import csv_file, run
@@ -322,3 +323,19 @@ def test_a_full_file_closes_the_same_facilities(
     assert statuses["", "2770000012"] == "active"
     assert statuses["1310000002", "1370000003"] == "closed"
     assert statuses["", ""] == "closed"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the staging path is PostgreSQL's")
+def test_rows_already_clean_never_reach_the_python_parser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[int] = []
+    parse = parsers.PARSERS["facilities"]
+
+    def spy(line: int, values: Any) -> Any:
+        parsed.append(line)
+        return parse(line, values)
+
+    monkeypatch.setitem(parsers.PARSERS, "facilities", spy)
+    report = run(_file(tmp_path, [SAKURA, HIMAWARI, NOCODE, BOTH, MESSY[0]]), "facilities")
+    assert (report.created, parsed) == (5, [6])

@@ -17,6 +17,7 @@ import pytest
 from django.db import connection
 
 from medcyber.registry.imports import apply
+from medcyber.registry.imports import rows as parsers
 from medcyber.registry.models import Facility, FacilityManagement, Member
 from tests.factories import FacilityFactory, MemberFactory, manage
 from tests.registry.test_import_apply import csv_file, run
@@ -182,3 +183,25 @@ def test_a_file_without_the_end_column_changes_only_the_relation(
     assert staged[2] == [
         ("さくら診療所", "130001", "founder", dt.date(2015, 4, 1), dt.date(2020, 3, 31))
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the staging path is PostgreSQL's")
+def test_rows_already_clean_never_reach_the_python_parser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _registry()
+    parsed: list[int] = []
+    parse = parsers.PARSERS["links"]
+
+    def spy(line: int, values: Any) -> Any:
+        parsed.append(line)
+        return parse(line, values)
+
+    monkeypatch.setitem(parsers.PARSERS, "links", spy)
+    rows = [
+        ["1310000001", "", "", "130001", "開設者・管理者", "2015-04-01", "2019-03-31"],
+        ["", "1370000001", "", "130002", "", "2016-04-01", ""],
+        ["1310000001", "", "", "130003", "管理者", "令和1年5月1日", ""],
+    ]
+    report = run(_file(tmp_path, rows), "links")
+    assert (report.created, parsed) == (3, [4])

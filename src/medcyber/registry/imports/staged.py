@@ -93,7 +93,9 @@ def _text_pattern() -> str:
     return f"^{word}( {word})*$"
 
 
-_KANA_PATTERN = "^[\\u30a0-\\u30ff]+(\\u3000[\\u30a0-\\u30ff]+)*$"
+# Katakana words apart by one space, ASCII or U+3000 (``StagedFile.kana`` writes U+3000, as
+# ``normalize_kana`` does).
+_KANA_PATTERN = "^[\\u30a0-\\u30ff]+([ \\u3000][\\u30a0-\\u30ff]+)*$"
 _DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _EMAIL_PATTERN = (
     "^[A-Za-z0-9_%+-]+(\\.[A-Za-z0-9_%+-]+)*"
