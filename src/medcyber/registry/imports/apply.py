@@ -33,9 +33,9 @@ How it works, and why:
   from a temporary table with ``UPDATE … FROM`` (``bulk.py``); elsewhere ``bulk_create`` and
   ``bulk_update``.
 - **Staged files.** On PostgreSQL, files do not go row by row: their cells are staged with
-  ``COPY`` and checked and merged in SQL (``staged.py``, ``staged_facilities.py``,
-  ``staged_links.py``), with the same results and messages as the path here, which stays
-  for other databases.
+  ``COPY`` and checked and merged in SQL (``staged.py`` and one module per kind,
+  ``staged_members.py``, ``staged_facilities.py``, ``staged_links.py``), with the same
+  results and messages as the path here, which stays for other databases.
 """
 
 from __future__ import annotations
@@ -68,9 +68,10 @@ from .columns import KINDS, Header, read_header
 from .normalize import normalize_digits, normalize_text
 from .readers import ImportFileError, RawRow, Table
 from .rows import PARSERS, FacilityRecord, LinkRecord, MemberRecord, Record, RowError
-from .staged import StagedFile, StagedMembers
+from .staged import StagedFile
 from .staged_facilities import StagedFacilities
 from .staged_links import StagedLinks
+from .staged_members import StagedMembers
 
 MAX_ERRORS = 10_000
 FULL_KINDS = ("members", "facilities")  # kinds a complete file (--full) may be given for
