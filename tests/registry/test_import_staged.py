@@ -1,9 +1,9 @@
 """Members files through the staging table (PostgreSQL) give what the row-by-row path gives.
 
-Each file is imported twice on the same database, once through ``staged.py`` and once with
-the staging path switched off: the members stored, the counts and every message (line,
-column, reason) must be the same. On SQLite only the row-by-row path exists; the tests
-still run there and compare it with itself.
+Each file is imported twice on the same database, once through ``staged_members.py`` and
+once with the staging path switched off: the members stored, the counts and every message
+(line, column, reason) must be the same. On SQLite only the row-by-row path exists; the
+tests still run there and compare it with itself.
 """
 
 from __future__ import annotations

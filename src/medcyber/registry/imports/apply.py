@@ -32,6 +32,10 @@ How it works, and why:
 - **Bulk writes.** On PostgreSQL new rows are written with ``COPY`` and changed rows merged
   from a temporary table with ``UPDATE … FROM`` (``bulk.py``); elsewhere ``bulk_create`` and
   ``bulk_update``.
+- **Staged files.** On PostgreSQL, files do not go row by row: their cells are staged with
+  ``COPY`` and checked and merged in SQL (``staged.py`` and one module per kind,
+  ``staged_members.py``, ``staged_facilities.py``, ``staged_links.py``), with the same
+  results and messages as the path here, which stays for other databases.
 """
 
 from __future__ import annotations
@@ -64,7 +68,10 @@ from .columns import KINDS, Header, read_header
 from .normalize import normalize_digits, normalize_text
 from .readers import ImportFileError, RawRow, Table
 from .rows import PARSERS, FacilityRecord, LinkRecord, MemberRecord, Record, RowError
-from .staged import StagedMembers
+from .staged import StagedFile
+from .staged_facilities import StagedFacilities
+from .staged_links import StagedLinks
+from .staged_members import StagedMembers
 
 MAX_ERRORS = 10_000
 FULL_KINDS = ("members", "facilities")  # kinds a complete file (--full) may be given for
@@ -413,6 +420,17 @@ _FACILITY_COLUMNS = {
 }
 
 
+def same_name_and_address() -> str:
+    return _(
+        "同じ施設名・住所の施設が複数登録されています。"
+        "医療機関コードか介護保険事業所番号を入れてください。"
+    )
+
+
+def care_number_taken(name: str) -> str:
+    return _("この介護保険事業所番号は別の施設（%(name)s）に登録されています。") % {"name": name}
+
+
 class FacilityWriter(Writer):
     """Facilities by medical-institution code, else by care provider number (介護保険事業所番号),
     else by (name, address) among facilities with neither."""
@@ -503,14 +521,7 @@ class FacilityWriter(Writer):
             else:
                 matches = by_name.get((record.name, record.address), [])
                 if len(matches) > 1:
-                    self.reject(
-                        record,
-                        "施設名",
-                        _(
-                            "同じ施設名・住所の施設が複数登録されています。"
-                            "医療機関コードか介護保険事業所番号を入れてください。"
-                        ),
-                    )
+                    self.reject(record, "施設名", same_name_and_address())
                     continue
                 existing = matches[0] if matches else None
             holder = (
@@ -520,8 +531,7 @@ class FacilityWriter(Writer):
                 self.reject(
                     record,
                     "介護保険事業所番号",
-                    _("この介護保険事業所番号は別の施設（%(name)s）に登録されています。")
-                    % {"name": holder["name"]},
+                    care_number_taken(holder["name"]),
                     record.care_provider_number,
                 )
                 continue
@@ -685,9 +695,16 @@ def _read(header: Header, rows: Iterator[RawRow], writer: Writer) -> None:
     writer.flush()
 
 
+STAGED: dict[str, type[StagedFile]] = {
+    "members": StagedMembers,
+    "facilities": StagedFacilities,
+    "links": StagedLinks,
+}
+
+
 def _staged(writer: Writer) -> bool:
-    """Members on PostgreSQL go through the staging table (``staged.py``)."""
-    return isinstance(writer, MemberWriter) and uses_copy()
+    """Every kind of file on PostgreSQL goes through a staging table (``staged.py``)."""
+    return writer.report.kind in STAGED and uses_copy()
 
 
 def import_file(
@@ -714,7 +731,7 @@ def import_file(
         rows = table.rows()
         header = _header(rows, kind)
         writer = WRITERS[kind](report, header.present, today, chunk_size)
-        staged = StagedMembers(writer, header, full) if _staged(writer) else None  # type: ignore[arg-type]
+        staged = STAGED[kind](writer, header, full) if _staged(writer) else None
         if staged is not None:
             staged.run(rows)
         else:
