@@ -180,3 +180,51 @@ def test_the_audit_command_rejects_unknown_actions() -> None:
     assert completed.returncode != 0
     assert "invalid choice" in completed.stderr
     assert completed.stdout == ""
+
+
+def test_an_appended_event_is_what_the_chain_holds() -> None:
+    """The event ``record`` returns is the stored row, and its hash is the one ``verify``
+    computes from it (on PostgreSQL the server hashes it, from the same canonical JSON)."""
+    actor = factories.UserFactory(email="閲覧者@example.jp")
+    context = audit.context_for_user(actor, ip_address="192.0.2.44", request_id="abc")
+    with audit.acting_as(context):
+        event = audit.record(
+            "view",
+            "test.list",
+            object_type="test.thing",
+            object_repr='「引用」と"quote"と\\',
+            facility_id=7,
+            changes={"ids": ["1", "2"], "b": {"z": 1, "a": [None, 1.5, True, "改行\n"]}},
+        )
+    stored = AuditEvent.objects.get(seq=event.seq)
+    assert (stored.pk, stored.hash, stored.prev_hash) == (event.pk, event.hash, event.prev_hash)
+    assert stored.occurred_at == event.occurred_at
+    assert audit.compute_hash(stored) == stored.hash == audit.compute_hash(event)
+    assert audit.verify().ok
+
+
+@pytest.mark.parametrize("microsecond", [0, 5, 120_000, 999_999])
+def test_postgresql_writes_the_time_as_the_hash_in_python_does(microsecond: int) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the time is written by PostgreSQL only there")
+    import datetime as dt
+
+    moment = dt.datetime(2026, 11, 30, 4, 5, 6, microsecond, tzinfo=dt.UTC)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {audit._ISO_SQL} FROM (SELECT %s::timestamptz AS at) AS t", [moment]
+        )
+        (text,) = cursor.fetchone()
+    assert text == moment.isoformat()
+
+
+def test_a_look_at_a_list_is_one_statement_on_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL appends in one statement; SQLite through the ORM")
+    audit.record("action", "test.start")  # the chain's head exists
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as appended:
+        audit.record_list_view(AuditEvent, [1, 2, 3], page=1)
+    assert len(appended.captured_queries) == 1
+    assert audit.verify().ok

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from medcyber.core.audit import AuditedModel
 
+from .access import Access, access_of
+from .access import changed as access_changed
 from .roles import ALL_FACILITIES_ROLES, AUDIT_ROLES, STAFF_ROLES, Role
 
 
@@ -65,17 +67,17 @@ class User(AuditedModel, AbstractUser):
         return self.pk
 
     # --- roles -------------------------------------------------------------------------------
+    def _access(self) -> Access:
+        """Roles and second-factor state, read once per request (shared cache, see access.py)."""
+        cached: Access | None = self.__dict__.get("_access_cache")
+        if cached is None:
+            cached = access_of(self.pk) if self.pk else Access(frozenset(), mfa_enabled=False)
+            self.__dict__["_access_cache"] = cached
+        return cached
+
     @property
     def roles(self) -> frozenset[str]:
-        cached = getattr(self, "_roles_cache", None)
-        if cached is None:
-            cached = (
-                frozenset(self.role_grants.values_list("role", flat=True))
-                if self.pk
-                else frozenset()
-            )
-            self._roles_cache = cached
-        return cached
+        return self._access().roles
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
@@ -86,17 +88,7 @@ class User(AuditedModel, AbstractUser):
 
     @property
     def mfa_enabled(self) -> bool:
-        cached = getattr(self, "_mfa_cache", None)
-        if cached is None:
-            from allauth.mfa.models import Authenticator
-
-            cached = (
-                Authenticator.objects.filter(user=self)
-                .exclude(type=Authenticator.Type.RECOVERY_CODES)
-                .exists()
-            )
-            self._mfa_cache = cached
-        return cached
+        return self._access().mfa_enabled
 
     @property
     def staff_cleared(self) -> bool:
@@ -112,8 +104,11 @@ class User(AuditedModel, AbstractUser):
         return self.staff_cleared and (bool(self.roles & AUDIT_ROLES) or self.is_superuser)
 
     def forget_cached_permissions(self) -> None:
-        for name in ("_roles_cache", "_mfa_cache", "_visible_facility_ids"):
+        """Read roles, second factors and facilities afresh, here and in every process."""
+        for name in ("_access_cache", "_visible_facility_ids"):
             self.__dict__.pop(name, None)
+        if self.pk:
+            access_changed(self.pk)
 
 
 class RoleGrant(AuditedModel):

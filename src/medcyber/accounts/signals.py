@@ -1,14 +1,20 @@
-"""Sign-in events enter the audit trail."""
+"""Sign-in events enter the audit trail; changes of roles and second factors reach every
+process's copy of them (access.py) on the next request."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from allauth.mfa import signals as mfa_signals
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import signals as auth_signals
+from django.db.models import signals as model_signals
 from django.dispatch import receiver
 
 from medcyber.core import audit
+
+from . import access
+from .models import RoleGrant
 
 
 def _ctx(request: Any, user: Any) -> audit.AuditContext:
@@ -61,3 +67,11 @@ def _mfa_removed(sender: Any, request: Any, user: Any, authenticator: Any, **kwa
         changes={"type": authenticator.type},
         context=_ctx(request, user),
     )
+
+
+@receiver(model_signals.post_save, sender=RoleGrant)
+@receiver(model_signals.post_delete, sender=RoleGrant)
+@receiver(model_signals.post_save, sender=Authenticator)
+@receiver(model_signals.post_delete, sender=Authenticator)
+def _access_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    access.changed(instance.user_id)

@@ -5,9 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+#: How long the menu may show or hide the training entry after a facility-admin link or a
+#: facility's management changed. Only the link's visibility: the training screens
+#: themselves check who runs which facility's training on every request.
+TRAINING_ENTRY_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -22,7 +29,6 @@ def navigation_for(user: Any) -> list[NavItem]:
     # The apps' own rules, imported here: desk.navigation builds on NavItem above.
     from medcyber.claims.queries import may_pay
     from medcyber.desk.navigation import desk_items
-    from medcyber.training.access import may_use_training
 
     items = [NavItem(_("ダッシュボード"), reverse("dashboard"))]
     items += desk_items(user)
@@ -40,7 +46,7 @@ def navigation_for(user: Any) -> list[NavItem]:
             items.append(NavItem(_("チェックリストの版"), reverse("guideline:checklist_list")))
     else:
         items.append(NavItem(_("セキュリティ自己点検"), reverse("guideline:home")))
-    if may_use_training(user):
+    if _shows_training(user):
         items.append(NavItem(_("メール訓練"), reverse("training:campaign_list")))
     items.append(NavItem(_("ポータル"), reverse("portal:index")))
     if user.staff_cleared and (
@@ -54,3 +60,19 @@ def navigation_for(user: Any) -> list[NavItem]:
     items.append(NavItem(_("APIトークン"), reverse("api_tokens")))
     items.append(NavItem(_("二要素認証"), reverse("mfa_index")))
     return items
+
+
+def _shows_training(user: Any) -> bool:
+    """Whether the user runs any facility's training: association staff by their roles (no
+    query), everyone else by their facilities, which costs a query and so is kept a minute in
+    the shared cache rather than asked on every page."""
+    from medcyber.training.access import is_training_staff, may_use_training
+
+    if is_training_staff(user):
+        return True
+    key = f"nav:training:{user.pk}:{timezone.localdate():%Y%m%d}"
+    shown = cache.get(key)
+    if shown is None:
+        shown = may_use_training(user)
+        cache.set(key, shown, TRAINING_ENTRY_SECONDS)
+    return bool(shown)

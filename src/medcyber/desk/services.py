@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import zipfile
 from typing import Any
 
 from django.db import transaction
@@ -15,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from medcyber.accounts.roles import Role
 from medcyber.core.documents import ALL_TYPES, DocumentRejected, store_upload
-from medcyber.core.documents.filetypes import ZIP_MAGIC
 from medcyber.core.documents.services import clean_file_name
 from medcyber.registry.models import Facility, Member
 
@@ -180,7 +178,6 @@ def attach_files(
     """
     added = []
     for file in files:
-        refuse_archive_bomb(file)
         try:
             document = store_upload(
                 file,
@@ -206,56 +203,6 @@ def attach_files(
             )
         added.append(attachment)
     return added
-
-
-#: An attachment that is a ZIP (an .xlsx or .docx is one) may expand to at most this much, at
-#: most this many times its own size, and may not hold another archive: a "zip bomb" meant
-#: to exhaust whoever opens it (an operator's Excel, a forensic firm's tools) is refused.
-ARCHIVE_MAX_EXPANDED_BYTES = 200 * 1024 * 1024
-ARCHIVE_MAX_RATIO = 100
-ARCHIVE_MAX_MEMBERS = 10_000
-NESTED_ARCHIVE_SUFFIXES = (
-    ".zip",
-    ".7z",
-    ".rar",
-    ".gz",
-    ".tgz",
-    ".bz2",
-    ".xz",
-    ".tar",
-    ".cab",
-    ".lzh",
-)
-
-
-def refuse_archive_bomb(file: Any) -> None:
-    """Raise ``DocumentRejected`` for a ZIP whose directory promises a bomb. Reads only the
-    ZIP's central directory (no member is expanded), then rewinds the file."""
-    file.seek(0)
-    head = file.read(4)
-    file.seek(0)
-    if head != ZIP_MAGIC:
-        return
-    refused = DocumentRejected(
-        _("圧縮ファイルの展開後の大きさや入れ子の構造が異常なため、受け付けられません。"),
-        reason="archive_bomb",
-    )
-    try:
-        with zipfile.ZipFile(file) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return  # not readable as a ZIP: the type check refuses it
-    finally:
-        file.seek(0)
-    expanded = sum(member.file_size for member in members)
-    size = getattr(file, "size", None) or 1
-    if (
-        len(members) > ARCHIVE_MAX_MEMBERS
-        or expanded > ARCHIVE_MAX_EXPANDED_BYTES
-        or expanded > ARCHIVE_MAX_RATIO * max(size, 1)
-        or any(m.filename.lower().endswith(NESTED_ARCHIVE_SUFFIXES) for m in members)
-    ):
-        raise refused
 
 
 def flag_infected_file(case: Case, *, by: Any, file: Any, signature: str, now: dt.datetime) -> Case:

@@ -23,6 +23,7 @@ from medcyber.core import audit
 from medcyber.core.models import StoredDocument
 
 from . import crypto, scanning
+from .archives import refuse_archive_bomb
 from .errors import DocumentRejected, DocumentUnreadable, ScanUnavailable
 from .filetypes import ALL_TYPES, SPECS, FileType, labels, type_for_extension
 
@@ -45,8 +46,8 @@ def store_upload(
     facility: Facility | None = None,
     allowed_types: Iterable[FileType] = ALL_TYPES,
 ) -> StoredDocument:
-    """Check, scan, encrypt and store one uploaded file; :class:`DocumentRejected` (with a
-    message for the uploader) when it may not be kept.
+    """Check (size, archive bomb, type), scan, encrypt and store one uploaded file;
+    :class:`DocumentRejected` (with a message for the uploader) when it may not be kept.
 
     Call it outside any transaction of your own, or catch ``DocumentRejected`` inside it:
     the audit event of a refused infected file is written in the caller's transaction.
@@ -55,6 +56,7 @@ def store_upload(
         raise ValueError(f"purpose must be a short snake_case code, not {purpose!r}")
     name = clean_file_name(file.name or "")
     data = _read_limited(file, settings.MEDCYBER_UPLOAD_MAX_BYTES)
+    refuse_archive_bomb(data)  # before the type check, which opens Office files
     kind = _check_type(name, data, frozenset(allowed_types))
     digest = hashlib.sha256(data).hexdigest()
     _scan(data, name=name, digest=digest, purpose=purpose, facility=facility)
