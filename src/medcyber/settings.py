@@ -122,9 +122,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- cache (login rate limits and lockouts must be shared by every web process) -------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "medcyber.core.cache.RedisCache", "LOCATION": REDIS_URL}}
     # Sessions are read on every signed-in request: from Redis, written through to the database
     # so that a Redis restart signs nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
