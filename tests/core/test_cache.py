@@ -20,11 +20,12 @@ def redis_cache() -> Iterator[RedisCache]:
         socket.create_connection(REDIS, timeout=1).close()
     except OSError:
         pytest.skip("no Redis on 127.0.0.1:6379 (the services of this machine kind include one)")
-    cache = RedisCache(
-        "redis://127.0.0.1:6379/13", {"KEY_PREFIX": f"test-{uuid.uuid4().hex}", "TIMEOUT": 60}
-    )
+    prefix = f"medcyber-test-{uuid.uuid4().hex}"
+    cache = RedisCache("redis://127.0.0.1:6379/12", {"KEY_PREFIX": prefix, "TIMEOUT": 60})
     yield cache
-    cache.clear()
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter(match=f"{prefix}:*"):  # only this test's keys, not FLUSHDB
+        client.delete(key)
 
 
 def test_one_client_serves_every_call(redis_cache: RedisCache) -> None:
