@@ -361,6 +361,40 @@ class StagedFile:
                 defaults[field.column] = getattr(default, "value", default)
         return defaults
 
+    def write_merge(
+        self, cursor: Any, merge: str, table: str, fields: list[str], now: dt.datetime
+    ) -> None:
+        """Write a merge table (the file's rows with ``pk`` of the stored row or null, and
+        ``changed`` and ``bad`` flags) into ``table``: new rows inserted in line order, changed
+        ones updated, bad ones left out; the report counts all three kinds."""
+        quote = connection.ops.quote_name
+        cursor.execute(
+            "SELECT count(*) FILTER (WHERE pk IS NULL AND NOT bad), "
+            "count(*) FILTER (WHERE pk IS NOT NULL AND NOT changed AND NOT bad), "
+            "count(*) FILTER (WHERE changed AND NOT bad) "
+            f"FROM {merge}"
+        )
+        created, unchanged, updated = cursor.fetchone()
+        names = list(self.writer.columns.values())
+        defaults = self.defaults(names, now)
+        columns = [*names, *defaults]
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "
+            f"SELECT {', '.join(names)}{''.join(', %s' for _d in defaults)} "
+            f"FROM {merge} WHERE pk IS NULL AND NOT bad ORDER BY line",
+            list(defaults.values()),
+        )
+        if fields:
+            assignments = ", ".join(f"{quote(name)} = v.{name}" for name in fields)
+            cursor.execute(
+                f"UPDATE {table} AS m SET {assignments}, {quote('updated_at')} = %s "
+                f"FROM {merge} v WHERE m.id = v.pk AND v.changed AND NOT v.bad",
+                [now],
+            )
+        self.report.created += created
+        self.report.unchanged += unchanged
+        self.report.updated += updated
+
     def run(self, rows: Iterator[RawRow]) -> None:
         raise NotImplementedError
 

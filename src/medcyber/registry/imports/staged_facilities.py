@@ -190,13 +190,6 @@ class StagedFacilities(StagedFile):
                 f"AS bad FROM ({source}) v LEFT JOIN {table} m ON m.id = v.pk"
             )
             cursor.execute(
-                f"SELECT count(*) FILTER (WHERE pk IS NULL AND NOT bad), "
-                "count(*) FILTER (WHERE pk IS NOT NULL AND NOT changed AND NOT bad), "
-                "count(*) FILTER (WHERE changed AND NOT bad) "
-                f"FROM {self.merge}"
-            )
-            created, unchanged, updated = cursor.fetchone()
-            cursor.execute(
                 "SELECT line, ambiguous, holder_name, care_provider_number "
                 f"FROM {self.merge} WHERE bad ORDER BY line"
             )
@@ -208,25 +201,7 @@ class StagedFacilities(StagedFile):
                         line, "介護保険事業所番号", care_number_taken(holder_name), care
                     )
                 self.report.reject([error])
-            names = list(self.writer.columns.values())
-            defaults = self.defaults(names, now)
-            columns = [*names, *defaults]
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "
-                f"SELECT {', '.join(names)}{''.join(', %s' for _d in defaults)} "
-                f"FROM {self.merge} WHERE pk IS NULL AND NOT bad ORDER BY line",
-                list(defaults.values()),
-            )
-            if fields:
-                assignments = ", ".join(f"{quote(name)} = v.{name}" for name in fields)
-                cursor.execute(
-                    f"UPDATE {table} AS m SET {assignments}, {quote('updated_at')} = %s "
-                    f"FROM {self.merge} v WHERE m.id = v.pk AND v.changed AND NOT v.bad",
-                    [now],
-                )
-        self.report.created += created
-        self.report.unchanged += unchanged
-        self.report.updated += updated
+            self.write_merge(cursor, self.merge, table, fields, now)
 
     def run(self, rows: Iterator[RawRow]) -> None:
         self.check(rows)

@@ -183,13 +183,6 @@ class StagedMembers(StagedFile):
                 f"(v.holder IS NOT NULL OR (v.pk IS NOT NULL AND ({changed}) AND {bad_dates})) "
                 f"AS bad FROM ({source}) v LEFT JOIN {table} m ON m.id = v.pk"
             )
-            cursor.execute(
-                f"SELECT count(*) FILTER (WHERE pk IS NULL AND NOT bad), "
-                "count(*) FILTER (WHERE pk IS NOT NULL AND NOT changed AND NOT bad), "
-                "count(*) FILTER (WHERE changed AND NOT bad) "
-                f"FROM {self.clean}_v"
-            )
-            created, unchanged, updated = cursor.fetchone()
             cursor.execute(f"SELECT line, holder FROM {self.clean}_v WHERE bad ORDER BY line")
             message = _("登録済みの終了日（退会日）が、開始日（入会日）より前になります。")
             for line, holder in cursor.fetchall():
@@ -198,25 +191,7 @@ class StagedMembers(StagedFile):
                 else:
                     error = RowError(line, self.writer.end_column, message, "")
                 self.report.reject([error])
-            names = list(self.writer.columns.values())
-            defaults = self.defaults(names, now)
-            columns = [*names, *defaults]
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "
-                f"SELECT {', '.join(names)}{''.join(', %s' for _d in defaults)} "
-                f"FROM {self.clean}_v WHERE pk IS NULL AND NOT bad ORDER BY line",
-                list(defaults.values()),
-            )
-            if fields:
-                assignments = ", ".join(f"{quote(name)} = v.{name}" for name in fields)
-                cursor.execute(
-                    f"UPDATE {table} AS m SET {assignments}, {quote('updated_at')} = %s "
-                    f"FROM {self.clean}_v v WHERE m.id = v.pk AND v.changed AND NOT v.bad",
-                    [now],
-                )
-        self.report.created += created
-        self.report.unchanged += unchanged
-        self.report.updated += updated
+            self.write_merge(cursor, f"{self.clean}_v", table, fields, now)
 
     # --- 7. a complete file
     def _end_absent(self) -> None:
